@@ -1,0 +1,69 @@
+using Deepen.Utils;
+using static TorchSharp.torch;
+
+namespace Deepen.Data;
+
+/// <summary>
+/// Batches over in-memory tensors, reshuffled each epoch (seeded by <see cref="Backend.SetRandomSeed"/>).
+/// The last batch may be smaller.
+/// </summary>
+/// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
+public sealed class TensorBatchSource : IBatchSource
+{
+    readonly Random _random;
+
+    public TensorBatchSource(Tensor x, Tensor? y = null, int batchSize = 32, bool shuffle = false, Tensor? sampleWeight = null)
+    {
+        X = x ?? throw new ArgumentNullException(nameof(x));
+        if (x.dim() < 1 || x.shape[0] == 0) throw Check.Invalid("x", Loss_Shape(x), "at least one sample");
+        if (y is not null && y.shape[0] != x.shape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x has {x.shape[0]} samples but y has {y.shape[0]}. Make sure all arrays contain the same number of samples.", nameof(y));
+        if (sampleWeight is not null && sampleWeight.shape[0] != x.shape[0])
+            throw new ArgumentException($"sampleWeight has {sampleWeight.shape[0]} entries but x has {x.shape[0]} samples.", nameof(sampleWeight));
+        Y = y;
+        SampleWeight = sampleWeight;
+        BatchSize = Check.Positive(batchSize, nameof(batchSize));
+        Shuffle = shuffle;
+        _random = Backend.NewShuffleRandom();
+    }
+
+    static string Loss_Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
+
+    public Tensor X { get; }
+    public Tensor? Y { get; }
+    public Tensor? SampleWeight { get; }
+    public int BatchSize { get; }
+    public bool Shuffle { get; }
+    public long Count => X.shape[0];
+
+    /// <inheritdoc/>
+    public int BatchesPerEpoch => (int)((Count + BatchSize - 1) / BatchSize);
+
+    /// <inheritdoc/>
+    public IEnumerable<Batch> GetBatches(int epoch)
+    {
+        Tensor? order = null;
+        if (Shuffle)
+        {
+            var perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
+            _random.Shuffle(perm);
+            order = tensor(perm, device: X.device);
+        }
+        try
+        {
+            for (long start = 0; start < Count; start += BatchSize)
+            {
+                long n = Math.Min(BatchSize, Count - start);
+                if (order is null)
+                    yield return new Batch(X.narrow(0, start, n), Y?.narrow(0, start, n), SampleWeight?.narrow(0, start, n));
+                else
+                {
+                    using var idx = order.narrow(0, start, n);
+                    yield return new Batch(X.index_select(0, idx.to(X.device)), Y?.index_select(0, idx.to(Y.device)),
+                        SampleWeight?.index_select(0, idx.to(SampleWeight.device)));
+                }
+            }
+        }
+        finally { order?.Dispose(); }
+    }
+}

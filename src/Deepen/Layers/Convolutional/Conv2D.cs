@@ -1,0 +1,123 @@
+using Deepen.Utils;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deepen.Layers;
+
+/// <summary>
+/// A 2-D convolution over channels-last images (batch, rows, cols, channels), as Keras's Conv2D: a glorot-uniform
+/// kernel of <c>kernelSize</c> × input channels × <c>filters</c>, a zero bias, "valid" or "same" padding.
+/// </summary>
+/// <example><code>new Conv2D(32, (3, 3), activation: "relu", inputShape: (150, 150, 3))</code></example>
+public sealed class Conv2D : Layer
+{
+    readonly Func<Tensor, Tensor> _activation;
+    Weight? _kernel, _bias;
+    (long, long) _padRows, _padCols;
+    bool _symmetric;
+
+    /// <param name="filters">Number of output channels.</param>
+    /// <param name="kernelSize">Window size: an int or (rows, cols).</param>
+    /// <param name="strides">Step: an int or (rows, cols); default 1.</param>
+    /// <param name="padding">"valid" (no padding) or "same" (output size = ceil(input / stride)).</param>
+    /// <param name="activation">An activation name; null = linear.</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="dilationRate">Dilation: an int or (rows, cols); default 1.</param>
+    /// <param name="kernelInitializer">Kernel initializer name.</param>
+    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="name">Layer name.</param>
+    /// <param name="inputShape">(rows, cols, channels), for the first layer of a model.</param>
+    public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, string padding = "valid", string? activation = null,
+        bool useBias = true, Size2? dilationRate = null, string kernelInitializer = "glorot_uniform",
+        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null) : base(name, inputShape)
+    {
+        Filters = Check.Positive(filters, nameof(filters));
+        KernelSize = (kernelSize ?? throw new ArgumentNullException(nameof(kernelSize))).Validate(nameof(kernelSize));
+        Strides = (strides ?? 1).Validate(nameof(strides));
+        DilationRate = (dilationRate ?? 1).Validate(nameof(dilationRate));
+        Padding = Layers.Padding.Resolve(padding);
+        Activation = Activations.Activations.Resolve(activation);
+        _activation = Activations.Activations.Get(Activation);
+        UseBias = useBias;
+        KernelInitializer = Initializers.Resolve(kernelInitializer, nameof(kernelInitializer));
+        BiasInitializer = Initializers.Resolve(biasInitializer, nameof(biasInitializer));
+    }
+
+    public int Filters { get; }
+    public Size2 KernelSize { get; }
+    public Size2 Strides { get; }
+    public Size2 DilationRate { get; }
+    public string Padding { get; }
+    public string Activation { get; }
+    public bool UseBias { get; }
+    public string KernelInitializer { get; }
+    public string BiasInitializer { get; }
+
+    /// <summary>The kernel, stored as [filters, in channels, rows, cols] (TorchSharp's layout).</summary>
+    public Weight Kernel => _kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    public Weight? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override int? ExpectedInputRank => 3;
+
+    Size2 EffectiveKernel => new((KernelSize.Rows - 1) * DilationRate.Rows + 1, (KernelSize.Cols - 1) * DilationRate.Cols + 1);
+
+    /// <inheritdoc/>
+    protected override void OnBuild(Shape inputShape)
+    {
+        Layers.Padding.CheckFits(Name, inputShape, EffectiveKernel, Padding);
+        int inChannels = inputShape[2];
+        long field = (long)KernelSize.Rows * KernelSize.Cols;
+        _kernel = AddWeight("kernel", new long[] { Filters, inChannels, KernelSize.Rows, KernelSize.Cols },
+            KernelInitializer, field * inChannels, field * Filters);
+        if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, field * inChannels, field * Filters);
+        if (Padding == "same")
+        {
+            _padRows = Layers.Padding.Same(inputShape[0], EffectiveKernel.Rows, Strides.Rows);
+            _padCols = Layers.Padding.Same(inputShape[1], EffectiveKernel.Cols, Strides.Cols);
+        }
+        _symmetric = _padRows.Item1 == _padRows.Item2 && _padCols.Item1 == _padCols.Item2;
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => new(
+        Layers.Padding.OutputLength(inputShape[0], EffectiveKernel.Rows, Strides.Rows, Padding),
+        Layers.Padding.OutputLength(inputShape[1], EffectiveKernel.Cols, Strides.Cols, Padding),
+        Filters);
+
+    internal override string? FinalActivation => Activation;
+
+    internal override Tensor CallWithoutActivation(Tensor inputs, bool training)
+    {
+        using var scope = NewDisposeScope();
+        // (N, H, W, C) viewed as (N, C, H, W): a channels-last strided view, which LibTorch's convolutions prefer.
+        var x = inputs.permute(0, 3, 1, 2);
+        long[] pad;
+        if (_symmetric) pad = new[] { _padRows.Item1, _padCols.Item1 };
+        else
+        {
+            x = nn.functional.pad(x, new[] { _padCols.Item1, _padCols.Item2, _padRows.Item1, _padRows.Item2 });
+            pad = new long[] { 0, 0 };
+        }
+        var y = nn.functional.conv2d(x, Kernel.Value, _bias?.Value, Strides.ToLongs(), pad, DilationRate.ToLongs());
+        return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        if (Activation == "linear") return CallWithoutActivation(inputs, training);
+        using var z = CallWithoutActivation(inputs, training);
+        return _activation(z);
+    }
+
+    /// <inheritdoc/>
+    public override LayerConfig GetConfig() => base.GetConfig()
+        .Set("filters", Filters).Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding)
+        .Set("dilation_rate", DilationRate).Set("activation", Activation).Set("use_bias", UseBias)
+        .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
+
+    internal static Layer FromConfig(LayerConfig c) => new Conv2D(c.GetInt("filters"), c.GetSize2("kernel_size"),
+        c.GetSize2("strides"), c.GetString("padding"), c.GetString("activation"), c.GetBool("use_bias"),
+        c.GetSize2("dilation_rate"), c.GetString("kernel_initializer"), c.GetString("bias_initializer"));
+}

@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using Deepen.Utils;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deepen.Layers;
+
+/// <summary>
+/// The base of every layer, with Keras's contract: the constructor stores hyper-parameters; <see cref="Build"/>
+/// creates the weights once the input shape is known; <see cref="Call"/> computes; <see cref="ComputeOutputShape"/>
+/// infers shapes; <see cref="GetConfig"/> returns what rebuilds the layer. Shapes are Keras's, without the batch
+/// dimension and channels-last for images.
+/// </summary>
+/// <example><code>
+/// // A custom layer: y = x * scale, with one trainable scalar.
+/// public sealed class Scale : Layer
+/// {
+///     Weight? _scale;
+///     protected override void OnBuild(Shape inputShape) =>
+///         _scale = AddWeight("scale", new long[] { 1 }, "ones", fanIn: 1, fanOut: 1);
+///     public override Tensor Call(Tensor x, bool training = false) => x * _scale!.Value;
+///     public override Shape ComputeOutputShape(Shape s) => s;
+/// }
+/// </code></example>
+public abstract partial class Layer
+{
+    readonly List<Weight> _weights = new();
+
+    /// <summary>Stores the common arguments.</summary>
+    /// <param name="name">The layer's name; unique names such as "dense_1" are given when null.</param>
+    /// <param name="inputShape">The input shape without the batch dimension; only the first layer needs it.</param>
+    protected Layer(string? name = null, Shape? inputShape = null)
+    {
+        Name = name ?? "";
+        InputShape = inputShape;
+    }
+
+    /// <summary>The layer's name (unique within its model).</summary>
+    public string Name { get; internal set; }
+    /// <summary>The input shape declared by the user, if any.</summary>
+    public Shape? InputShape { get; internal set; }
+    /// <summary>The input shape the layer was built for.</summary>
+    public Shape? BuiltInputShape { get; private set; }
+    /// <summary>The output shape, known once built.</summary>
+    public Shape? OutputShape { get; private set; }
+    /// <summary>Whether <see cref="Build"/> has run.</summary>
+    public bool Built { get; private set; }
+    /// <summary>Whether the optimizer updates this layer's trainable weights.</summary>
+    public bool Trainable { get; set; } = true;
+    /// <summary>The Keras-style class name shown in summaries and saved configs.</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>All weights, trainable first in creation order.</summary>
+    public IReadOnlyList<Weight> Weights => _weights;
+    /// <summary>The weights the optimizer updates.</summary>
+    public IEnumerable<Weight> TrainableWeights => Trainable ? _weights.Where(w => w.Trainable) : Enumerable.Empty<Weight>();
+    /// <summary>Weights the optimizer does not update.</summary>
+    public IEnumerable<Weight> NonTrainableWeights => Trainable ? _weights.Where(w => !w.Trainable) : _weights;
+    /// <summary>The number of scalars in all weights (Keras's <c>count_params()</c>).</summary>
+    public long CountParams() => _weights.Sum(w => w.Count);
+
+    /// <summary>The rank (without batch) the layer's input must have, or null for any.</summary>
+    protected virtual int? ExpectedInputRank => null;
+
+    /// <summary>Creates the weights for <paramref name="inputShape"/> and returns the output shape. Runs once.</summary>
+    public Shape Build(Shape inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (Built)
+        {
+            if (!inputShape.Equals(BuiltInputShape))
+                throw new ArgumentException(
+                    $"Input of layer \"{Name}\" is incompatible with the layer: it was built for input shape {BuiltInputShape!.ToBatchString()}, received {inputShape.ToBatchString()}.", nameof(inputShape));
+            return OutputShape!;
+        }
+        CheckRank(inputShape);
+        OnBuild(inputShape);
+        BuiltInputShape = inputShape;
+        OutputShape = ComputeOutputShape(inputShape);
+        Built = true;
+        return OutputShape;
+    }
+
+    void CheckRank(Shape inputShape)
+    {
+        if (ExpectedInputRank is int rank && inputShape.Rank != rank)
+            throw new ArgumentException(
+                $"Input 0 of layer \"{DisplayName}\" is incompatible with the layer: expected ndim={rank + 1}, found ndim={inputShape.Rank + 1}. Full shape received: {inputShape.ToBatchString()}");
+    }
+
+    string DisplayName => Name.Length > 0 ? Name : DefaultName;
+
+    /// <summary>Creates the layer's weights; called once by <see cref="Build"/> with the known input shape.</summary>
+    protected virtual void OnBuild(Shape inputShape) { }
+
+    /// <summary>Computes the layer's output for a batch (Keras layout, batch first).</summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="training">True during training (dropout and batch statistics are active).</param>
+    public abstract Tensor Call(Tensor inputs, bool training = false);
+
+    /// <summary>The output shape for an input shape (batch dimension excluded).</summary>
+    public abstract Shape ComputeOutputShape(Shape inputShape);
+
+    /// <summary>What rebuilds this layer: the constructor's arguments as plain data.</summary>
+    public virtual LayerConfig GetConfig()
+    {
+        var c = new LayerConfig().Set("name", Name).Set("trainable", Trainable);
+        if (InputShape is not null) c.Set("input_shape", InputShape);
+        return c;
+    }
+
+    /// <summary>The activation applied last by this layer, when it is a named one (for fusing with the loss).</summary>
+    internal virtual string? FinalActivation => null;
+
+    /// <summary>The output before <see cref="FinalActivation"/>; layers with an activation override it.</summary>
+    internal virtual Tensor CallWithoutActivation(Tensor inputs, bool training) => Call(inputs, training);
+
+    /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
+    protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)
+    {
+        var t = empty(shape, ScalarType.Float32, Backend.Device);
+        Initializers.Fill(t, initializer, fanIn, fanOut);
+        var w = new Weight(name, trainable ? new TorchSharp.Modules.Parameter(t, requires_grad: true) : t, trainable);
+        _weights.Add(w);
+        return w;
+    }
+
+    internal void MoveTo(Device device)
+    {
+        foreach (var w in _weights) w.MoveTo(device);
+    }
+
+    /// <summary>Keras's default name for this class: Conv2D → "conv2d", MaxPooling2D → "max_pooling2d".</summary>
+    internal string DefaultName => ToSnakeCase(ClassName);
+
+    internal static string ToSnakeCase(string name)
+    {
+        string s = FirstWord().Replace(name, "$1_$2");
+        return SecondWord().Replace(s, "$1_$2").ToLowerInvariant();
+    }
+
+    [GeneratedRegex("(.)([A-Z][a-z0-9]+)")] private static partial Regex FirstWord();
+    [GeneratedRegex("([a-z])([A-Z])")] private static partial Regex SecondWord();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{DisplayName} ({ClassName})";
+}

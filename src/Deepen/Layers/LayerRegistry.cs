@@ -1,0 +1,51 @@
+namespace Deepen.Layers;
+
+/// <summary>
+/// Maps saved class names to factories. Loading a model only constructs layers registered here, so a model file
+/// can never make Deepen run code it names. Register your own layer classes to load models that use them.
+/// </summary>
+/// <example><code>LayerRegistry.Register("Scale", config => new Scale());</code></example>
+public static class LayerRegistry
+{
+    static readonly Dictionary<string, Func<LayerConfig, Layer>> Factories = new()
+    {
+        ["InputLayer"] = Input.FromConfig,
+        ["Dense"] = Dense.FromConfig,
+        ["Activation"] = Activation.FromConfig,
+        ["Flatten"] = Flatten.FromConfig,
+        ["Rescaling"] = Rescaling.FromConfig,
+        ["Dropout"] = Dropout.FromConfig,
+        ["Conv2D"] = Conv2D.FromConfig,
+        ["MaxPooling2D"] = MaxPooling2D.FromConfig,
+        ["AveragePooling2D"] = AveragePooling2D.FromConfig,
+        ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
+        ["BatchNormalization"] = BatchNormalization.FromConfig,
+    };
+
+    /// <summary>Registers (or replaces) the factory for <paramref name="className"/>.</summary>
+    public static void Register(string className, Func<LayerConfig, Layer> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(className);
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (Factories) Factories[className] = factory;
+    }
+
+    /// <summary>The registered class names.</summary>
+    public static IReadOnlyCollection<string> ClassNames { get { lock (Factories) return Factories.Keys.ToArray(); } }
+
+    /// <summary>Rebuilds a layer from its class name and config (name, trainability and input shape included).</summary>
+    public static Layer Create(string className, LayerConfig config)
+    {
+        Func<LayerConfig, Layer>? factory;
+        lock (Factories) Factories.TryGetValue(className, out factory);
+        if (factory is null)
+            throw new FormatException(
+                $"Unknown layer class \"{className}\" in the model config. Known classes: {string.Join(", ", ClassNames.Order())}. " +
+                "Register custom layers with LayerRegistry.Register before loading.");
+        var layer = factory(config);
+        layer.Name = config.GetStringOrNull("name") ?? layer.Name;
+        layer.InputShape = config.GetShapeOrNull("input_shape") ?? layer.InputShape;
+        if (config.Has("trainable")) layer.Trainable = config.GetBool("trainable");
+        return layer;
+    }
+}

@@ -1,0 +1,47 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deepen.Layers;
+
+/// <summary>
+/// One named variable of a layer: a trainable parameter (kernel, bias, gamma, beta) or a non-trainable state
+/// (BatchNormalization's moving mean and variance). Weights are stored in float32.
+/// </summary>
+public sealed class Weight
+{
+    internal Weight(string name, Tensor value, bool trainable)
+    {
+        Name = name;
+        Trainable = trainable;
+        Value = value;
+    }
+
+    /// <summary>The weight's name inside its layer, e.g. "kernel".</summary>
+    public string Name { get; }
+    /// <summary>Whether the optimizer updates it.</summary>
+    public bool Trainable { get; }
+    /// <summary>The tensor (a <see cref="TorchSharp.Modules.Parameter"/> when trainable).</summary>
+    public Tensor Value { get; private set; }
+    /// <summary>The tensor's shape.</summary>
+    public long[] Shape => Value.shape;
+    /// <summary>The number of scalars it holds.</summary>
+    public long Count => Value.numel();
+
+    /// <summary>Copies <paramref name="source"/> into this weight (shapes must match).</summary>
+    public void Assign(Tensor source)
+    {
+        if (!source.shape.SequenceEqual(Value.shape))
+            throw new ArgumentException(
+                $"Cannot assign to weight `{Name}`: expected shape [{string.Join(", ", Value.shape)}], received [{string.Join(", ", source.shape)}].", nameof(source));
+        using var _ = no_grad();
+        Value.copy_(source);
+    }
+
+    internal void MoveTo(Device device)
+    {
+        if (Value.device == device) return;
+        using var _ = no_grad();
+        var moved = Value.to(device).detach();
+        Value = Trainable ? new TorchSharp.Modules.Parameter(moved, requires_grad: true) : moved;
+    }
+}

@@ -1,0 +1,53 @@
+using static TorchSharp.torch;
+
+namespace Deepen.Losses;
+
+/// <summary>
+/// Cross-entropy for integer class labels, as Keras's "sparse_categorical_crossentropy": targets of shape
+/// [batch] or [batch, 1] holding 0 … classes − 1.
+/// </summary>
+/// <example><code>model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);</code></example>
+public sealed class SparseCategoricalCrossentropy : Loss
+{
+    /// <param name="fromLogits">Whether predictions are logits.</param>
+    public SparseCategoricalCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+
+    public override string Name => "sparse_categorical_crossentropy";
+    internal override string? LogitsActivation => "softmax";
+
+    protected override Tensor AlignTargets(Tensor yTrue, Tensor yPred)
+    {
+        var y = yTrue.dim() == yPred.dim() ? yTrue.squeeze(-1) : yTrue;
+        return y.dtype == ScalarType.Int64 ? y : y.to(ScalarType.Int64);
+    }
+
+    protected override Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits)
+    {
+        var logp = fromLogits
+            ? yPred.log_softmax(-1)
+            : (yPred / yPred.sum(-1, keepdim: true)).clamp(Epsilon, 1 - Epsilon).log();
+        return -logp.gather(-1, yTrue.unsqueeze(-1)).squeeze(-1);
+    }
+
+    /// <inheritdoc/>
+    public override void ValidateTargets(Tensor yTrue, Shape outputShape, string argument = "y")
+    {
+        long classes = outputShape[-1];
+        var expected = outputShape.WithBatch(yTrue.shape[0])[..^1];
+        bool ok = yTrue.shape.SequenceEqual(expected) || yTrue.shape.SequenceEqual(expected.Append(1));
+        if (!ok)
+            throw new ArgumentException(
+                $"Invalid targets for loss \"{Name}\": argument `{argument}` has shape {ShapeText(yTrue.shape)}, expected integer labels of shape {ShapeText(expected)}." +
+                (yTrue.shape.SequenceEqual(outputShape.WithBatch(yTrue.shape[0])) ? " These look one-hot encoded: use \"categorical_crossentropy\"." : ""), argument);
+        if (yTrue.is_floating_point())
+        {
+            using var frac = (yTrue - yTrue.round()).abs().max();
+            if (frac.item<float>() > 0)
+                throw new ArgumentException($"Invalid targets for loss \"{Name}\": argument `{argument}` holds non-integer values, expected class indices 0 … {classes - 1}.", argument);
+        }
+        var (min, max) = Range(yTrue);
+        if (min < 0 || max >= classes)
+            throw new ArgumentException(
+                $"Invalid targets for loss \"{Name}\": argument `{argument}` holds labels in [{min}, {max}], expected class indices in [0, {classes - 1}] for a model with {classes} outputs.", argument);
+    }
+}

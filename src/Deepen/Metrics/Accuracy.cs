@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+
+namespace Deepen.Metrics;
+
+/// <summary>How often a probability above <c>threshold</c> matches a 0/1 target, as Keras's BinaryAccuracy.</summary>
+/// <example><code>new BinaryAccuracy(threshold: 0.5)</code></example>
+public sealed class BinaryAccuracy : MeanMetricWrapper
+{
+    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) { Name = name; Threshold = threshold; }
+    public double Threshold { get; }
+    protected override Tensor Values(Tensor yTrue, Tensor yPred) =>
+        yPred.gt(Threshold).eq(Align(yTrue, yPred).gt(0.5));
+}
+
+/// <summary>How often the arg-max of predictions matches the arg-max of one-hot targets.</summary>
+/// <example><code>new CategoricalAccuracy()</code></example>
+public sealed class CategoricalAccuracy : MeanMetricWrapper
+{
+    public CategoricalAccuracy(string name = "categorical_accuracy") => Name = name;
+    protected override Tensor Values(Tensor yTrue, Tensor yPred) => yPred.argmax(-1).eq(yTrue.argmax(-1));
+}
+
+/// <summary>How often the arg-max of predictions matches integer labels.</summary>
+/// <example><code>new SparseCategoricalAccuracy()</code></example>
+public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
+{
+    public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") => Name = name;
+    protected override Tensor Values(Tensor yTrue, Tensor yPred)
+    {
+        var y = yTrue.dim() == yPred.dim() ? yTrue.squeeze(-1) : yTrue;
+        return yPred.argmax(-1).eq(y.to(ScalarType.Int64));
+    }
+}

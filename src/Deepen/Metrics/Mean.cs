@@ -1,0 +1,29 @@
+using static TorchSharp.torch;
+
+namespace Deepen.Metrics;
+
+/// <summary>A weighted running mean of scalar values (used to report the loss).</summary>
+/// <example><code>var m = new Mean("loss"); m.Update(lossTensor, batchSize); m.Result();</code></example>
+public sealed class Mean : IDisposable
+{
+    Tensor? _sum;
+    long _count;
+
+    public Mean(string name) => Name = name;
+    public string Name { get; }
+
+    /// <summary>Adds a scalar tensor (e.g. a batch's mean loss) with weight <paramref name="count"/>, without synchronizing.</summary>
+    public void Update(Tensor scalar, long count)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var v = scalar.detach().to(ScalarType.Float64) * count;
+        if (_sum is null) _sum = v.clone().DetachFromDisposeScope();
+        else _sum.add_(v);
+        _count += count;
+    }
+
+    public double Result() => _count == 0 ? double.NaN : _sum!.item<double>() / _count;
+    public void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    public void Dispose() => ResetState();
+}

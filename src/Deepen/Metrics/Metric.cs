@@ -1,0 +1,71 @@
+using static TorchSharp.torch;
+
+namespace Deepen.Metrics;
+
+/// <summary>
+/// A stateful metric, as in Keras: <see cref="UpdateState"/> accumulates over batches (on-tensor, without
+/// synchronizing), <see cref="Result"/> reads the value, <see cref="ResetState"/> starts over.
+/// Predictions are probabilities (after the model's final activation).
+/// </summary>
+/// <example><code>
+/// var acc = new BinaryAccuracy();
+/// acc.UpdateState(yTrue, yPred);
+/// Console.WriteLine(acc.Result());
+/// </code></example>
+public abstract class Metric : IDisposable
+{
+    /// <summary>The name used in logs and History, e.g. "accuracy".</summary>
+    public string Name { get; protected init; } = "";
+
+    /// <summary>Accumulates one batch.</summary>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+    /// <summary>The metric over everything accumulated since the last reset.</summary>
+    public abstract double Result();
+    /// <summary>Clears the accumulated state.</summary>
+    public abstract void ResetState();
+
+    /// <summary>Adds <paramref name="value"/> into an accumulator tensor, creating it (outside any dispose scope) on first use.</summary>
+    protected static void Accumulate(ref Tensor? acc, Tensor value)
+    {
+        using var _ = no_grad();
+        if (acc is null) { acc = value.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope(); return; }
+        acc.add_(value.detach());
+    }
+
+    /// <summary>Targets [batch] against predictions [batch, 1] get the trailing axis.</summary>
+    protected static Tensor Align(Tensor yTrue, Tensor yPred) =>
+        yTrue.dim() == yPred.dim() - 1 && yPred.shape[^1] == 1 ? yTrue.unsqueeze(-1) : yTrue;
+
+    /// <summary>Releases accumulator tensors.</summary>
+    public virtual void Dispose() { GC.SuppressFinalize(this); }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>A metric that is a mean of per-element values (the accuracies).</summary>
+public abstract class MeanMetricWrapper : Metric
+{
+    Tensor? _sum;
+    long _count;
+
+    /// <summary>Per-sample values for a batch.</summary>
+    protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
+
+    /// <inheritdoc/>
+    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var v = Values(yTrue, yPred);
+        _count += v.numel();
+        Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
+    }
+
+    /// <inheritdoc/>
+    public override double Result() => _count == 0 ? 0 : _sum!.item<double>() / _count;
+    /// <inheritdoc/>
+    public override void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    /// <inheritdoc/>
+    public override void Dispose() { _sum?.Dispose(); base.Dispose(); }
+}

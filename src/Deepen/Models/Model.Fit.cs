@@ -1,0 +1,186 @@
+using Deepen.Callbacks;
+using Deepen.Data;
+using Deepen.Training;
+using Deepen.Utils;
+using static TorchSharp.torch;
+
+namespace Deepen.Models;
+
+public abstract partial class Model
+{
+    /// <summary>
+    /// Trains on in-memory tensors, as Keras's <c>fit</c>. <paramref name="validationSplit"/> holds out the last
+    /// fraction of the samples (before shuffling), as Keras does.
+    /// </summary>
+    /// <param name="x">Inputs, batch first, in Keras layout (e.g. [N, 28, 28, 1]).</param>
+    /// <param name="y">Targets: labels [N], one-hot [N, classes] or values [N, outputs].</param>
+    /// <param name="epochs">Index of the last epoch (training runs from <paramref name="initialEpoch"/>).</param>
+    /// <param name="batchSize">Samples per gradient step.</param>
+    /// <param name="validationSplit">Fraction of the data, from the end, used only for validation.</param>
+    /// <param name="validationData">Separate validation inputs and targets (overrides the split).</param>
+    /// <param name="shuffle">Reshuffle the training samples each epoch.</param>
+    /// <param name="classWeight">Loss weight per class index, for imbalanced data.</param>
+    /// <param name="callbacks">Callbacks such as <see cref="EarlyStopping"/>.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="initialEpoch">Epoch to resume from.</param>
+    /// <param name="sampleWeight">Optional per-sample loss weights [N].</param>
+    /// <returns>The per-epoch history of the loss and metrics.</returns>
+    /// <example><code>var history = model.Fit(x, y, epochs: 10, batchSize: 32, validationSplit: 0.2);</code></example>
+    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0.0,
+        (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, IDictionary<int, double>? classWeight = null,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0, Tensor? sampleWeight = null)
+    {
+        EnsureCompiled(nameof(Fit));
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckEpochs(epochs, initialEpoch, verbose);
+        Check.Positive(batchSize, nameof(batchSize));
+        Check.Fraction(validationSplit, nameof(validationSplit));
+        CheckSameLength(x, y, "x", "y");
+        CheckFinite(x, "x");
+        EnsureBuiltFor(x, "x");
+        Loss!.ValidateTargets(y, OutputShape!, "y");
+
+        Tensor trainX = x, trainY = y;
+        Tensor? trainW = sampleWeight;
+        IBatchSource? validation = null;
+        if (validationData is (Tensor vx, Tensor vy))
+        {
+            CheckSameLength(vx, vy, "validationData.X", "validationData.Y");
+            CheckFinite(vx, "validationData.X");
+            EnsureBuiltFor(vx, "validationData.X");
+            Loss.ValidateTargets(vy, OutputShape!, "validationData.Y");
+            validation = new TensorBatchSource(vx, vy, batchSize);
+        }
+        else if (validationSplit > 0)
+        {
+            long n = x.shape[0];
+            long split = (long)(n * (1 - validationSplit));
+            if (split <= 0 || split >= n)
+                throw Check.Invalid(nameof(validationSplit), validationSplit, $"a fraction leaving samples on both sides for {n} samples");
+            trainX = x.narrow(0, 0, split);
+            trainY = y.narrow(0, 0, split);
+            trainW = sampleWeight?.narrow(0, 0, split);
+            validation = new TensorBatchSource(x.narrow(0, split, n - split), y.narrow(0, split, n - split), batchSize);
+        }
+        var train = new TensorBatchSource(trainX, trainY, batchSize, shuffle, trainW);
+        return new Trainer(this).Fit(train, epochs, validation, classWeight, callbacks, verbose, initialEpoch);
+    }
+
+    /// <summary>Trains on plain .NET arrays (float[,,,] images, float[,] features, int[] labels, …).</summary>
+    /// <example><code>model.Fit(new float[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, new float[] { 0, 1, 1, 0 }, epochs: 500, verbose: 0);</code></example>
+    public History Fit(Array x, Array y, int epochs = 1, int batchSize = 32, double validationSplit = 0.0,
+        (Array X, Array Y)? validationData = null, bool shuffle = true, IDictionary<int, double>? classWeight = null,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0, Array? sampleWeight = null)
+    {
+        EnsureCompiled(nameof(Fit));
+        using var tx = ArrayConverter.ToTensor(x, nameof(x));
+        using var ty = ArrayConverter.ToTensor(y, nameof(y));
+        using var tw = sampleWeight is null ? null : ArrayConverter.ToTensor(sampleWeight, nameof(sampleWeight));
+        if (validationData is (Array vx, Array vy))
+        {
+            using var tvx = ArrayConverter.ToTensor(vx, "validationData.X");
+            using var tvy = ArrayConverter.ToTensor(vy, "validationData.Y");
+            return Fit(tx, ty, epochs, batchSize, 0, (tvx, tvy), shuffle, classWeight, callbacks, verbose, initialEpoch, tw);
+        }
+        return Fit(tx, ty, epochs, batchSize, validationSplit, null, shuffle, classWeight, callbacks, verbose, initialEpoch, tw);
+    }
+
+    /// <summary>Trains on a batch source such as an image-folder generator: <c>model.Fit(generator, epochs: 10)</c>.</summary>
+    public History Fit(IBatchSource data, int epochs = 1, IBatchSource? validationData = null,
+        IDictionary<int, double>? classWeight = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0)
+    {
+        EnsureCompiled(nameof(Fit));
+        ArgumentNullException.ThrowIfNull(data);
+        CheckEpochs(epochs, initialEpoch, verbose);
+        return new Trainer(this).Fit(data, epochs, validationData, classWeight, callbacks, verbose, initialEpoch);
+    }
+
+    /// <summary>Returns the loss and each compiled metric on the given data, by name (Keras's <c>return_dict=True</c>).</summary>
+    /// <example><code>var scores = model.Evaluate(xTest, yTest); Console.WriteLine(scores["accuracy"]);</code></example>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1)
+    {
+        EnsureCompiled(nameof(Evaluate));
+        CheckSameLength(x, y, "x", "y");
+        CheckFinite(x, "x");
+        EnsureBuiltFor(x, "x");
+        Loss!.ValidateTargets(y, OutputShape!, "y");
+        return new Trainer(this).Evaluate(new TensorBatchSource(x, y, Check.Positive(batchSize, nameof(batchSize))), verbose);
+    }
+
+    /// <summary>Evaluates on plain .NET arrays.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Array x, Array y, int batchSize = 32, int verbose = 1)
+    {
+        EnsureCompiled(nameof(Evaluate));
+        using var tx = ArrayConverter.ToTensor(x, nameof(x));
+        using var ty = ArrayConverter.ToTensor(y, nameof(y));
+        return Evaluate(tx, ty, batchSize, verbose);
+    }
+
+    /// <summary>Evaluates on a batch source.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(IBatchSource data, int verbose = 1)
+    {
+        EnsureCompiled(nameof(Evaluate));
+        ArgumentNullException.ThrowIfNull(data);
+        return new Trainer(this).Evaluate(data, verbose);
+    }
+
+    /// <summary>
+    /// The model's outputs for <paramref name="x"/> in inference mode, on the CPU: probabilities for classifiers
+    /// ending in sigmoid/softmax. Shape [N, outputs…].
+    /// </summary>
+    /// <example><code>Tensor p = model.Predict(xTest); long[] classes = p.argmax(-1).data&lt;long&gt;().ToArray();</code></example>
+    public Tensor Predict(Tensor x, int batchSize = 32, int verbose = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckFinite(x, "x");
+        EnsureBuiltFor(x, "x");
+        return new Trainer(this).Predict(new TensorBatchSource(x, null, Check.Positive(batchSize, nameof(batchSize))), verbose);
+    }
+
+    /// <summary>Predicts on a plain .NET array.</summary>
+    public Tensor Predict(Array x, int batchSize = 32, int verbose = 0)
+    {
+        using var tx = ArrayConverter.ToTensor(x, nameof(x));
+        return Predict(tx, batchSize, verbose);
+    }
+
+    /// <summary>Predicts on a batch source (targets, if any, are ignored).</summary>
+    public Tensor Predict(IBatchSource data, int verbose = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new Trainer(this).Predict(data, verbose);
+    }
+
+    void EnsureCompiled(string method)
+    {
+        if (!IsCompiled)
+            throw new InvalidOperationException(
+                $"You must call Compile() before {method}(). Example: model.Compile(\"adam\", \"sparse_categorical_crossentropy\", [\"accuracy\"]).");
+    }
+
+    static void CheckEpochs(int epochs, int initialEpoch, int verbose)
+    {
+        Check.Positive(epochs, nameof(epochs));
+        if (initialEpoch < 0 || initialEpoch >= epochs)
+            throw Check.Invalid(nameof(initialEpoch), initialEpoch, $"an integer in [0, epochs) with epochs={epochs}");
+        if (verbose is < 0 or > 2) throw Check.Invalid(nameof(verbose), verbose, "0 (silent), 1 (progress bar) or 2 (one line per epoch)");
+    }
+
+    static void CheckSameLength(Tensor x, Tensor y, string xName, string yName)
+    {
+        if (x.dim() == 0 || y.dim() == 0 || x.shape[0] != y.shape[0])
+            throw new ArgumentException(
+                $"Data cardinality is ambiguous: `{xName}` has {(x.dim() == 0 ? 0 : x.shape[0])} samples but `{yName}` has {(y.dim() == 0 ? 0 : y.shape[0])}. Make sure all arrays contain the same number of samples.", yName);
+    }
+
+    static void CheckFinite(Tensor x, string argument)
+    {
+        if (!x.is_floating_point()) return;
+        using var bad = x.isfinite().logical_not().sum();
+        long count = bad.item<long>();
+        if (count > 0)
+            throw new ArgumentException(
+                $"Invalid value received for argument `{argument}`: it contains {count} NaN or infinite value(s). Expected finite numbers; clean or impute the data first.", argument);
+    }
+}

@@ -1,0 +1,200 @@
+using Deepen.Callbacks;
+using Deepen.Data;
+using Deepen.Layers;
+using Deepen.Losses;
+using Deepen.Metrics;
+using Deepen.Optimizers;
+using Deepen.Saving;
+using Deepen.Training;
+using Deepen.Utils;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Deepen.Models;
+
+/// <summary>
+/// The base of Deepen's models, with Keras's workflow: <see cref="Compile"/>, <c>Fit</c>, <c>Evaluate</c>,
+/// <c>Predict</c>, <see cref="Summary"/>, <see cref="Save"/> and <see cref="Load"/>. Inputs and outputs use Keras's
+/// layout (batch first, channels last).
+/// </summary>
+/// <example><code>
+/// var model = new Sequential(
+///     new Conv2D(32, (3, 3), activation: "relu", inputShape: (28, 28, 1)),
+///     new MaxPooling2D((2, 2)),
+///     new Flatten(),
+///     new Dense(10, activation: "softmax"));
+/// model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
+/// var history = model.Fit(xTrain, yTrain, epochs: 3, validationSplit: 0.1);
+/// var scores = model.Evaluate(xTest, yTest);           // {"accuracy": 0.98, "loss": 0.05}
+/// model.Save("mnist.deepen");
+/// var again = Model.Load("mnist.deepen");
+/// </code></example>
+public abstract partial class Model : IDisposable
+{
+    List<Parameter>? _boundParameters;
+    Device _device = Backend.Device;
+
+    /// <summary>Names the model.</summary>
+    protected Model(string? name) => Name = name ?? Layer.ToSnakeCase(GetType().Name);
+
+    /// <summary>The model's name, shown by <see cref="Summary"/>.</summary>
+    public string Name { get; set; }
+    /// <summary>The layers, in order.</summary>
+    public abstract IReadOnlyList<Layer> Layers { get; }
+    /// <summary>The input shape (without batch), once known.</summary>
+    public abstract Shape? InputShape { get; }
+    /// <summary>The output shape (without batch), once built.</summary>
+    public abstract Shape? OutputShape { get; }
+    /// <summary>Whether all weights exist.</summary>
+    public abstract bool Built { get; }
+    /// <summary>Creates all weights for inputs of <paramref name="inputShape"/> (batch excluded).</summary>
+    public abstract void Build(Shape inputShape);
+
+    /// <summary>Runs the layers; with <paramref name="logits"/> the final sigmoid/softmax is left out.</summary>
+    internal abstract Tensor Forward(Tensor x, bool training, bool logits);
+
+    /// <summary>The named activation the model ends with (its last layer's), if any.</summary>
+    internal string? FinalActivation => Layers.Count == 0 ? null : Layers[^1].FinalActivation;
+
+    /// <summary>The configuration that rebuilds this model's architecture (saved as JSON).</summary>
+    public abstract LayerConfig GetConfig();
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device => _device;
+
+    /// <summary>Set by callbacks to stop <c>Fit</c> after the current batch or epoch.</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    public Loss? Loss { get; private set; }
+    /// <summary>The metrics given to <see cref="Compile"/> (names or <see cref="Metric"/> objects).</summary>
+    public IReadOnlyList<object> CompiledMetrics { get; private set; } = Array.Empty<object>();
+    /// <summary>Whether <see cref="Compile"/> has been called.</summary>
+    public bool IsCompiled => Optimizer is not null && Loss is not null;
+
+    /// <summary>All weights of all layers.</summary>
+    public IEnumerable<Weight> Weights => Layers.SelectMany(l => l.Weights);
+    /// <summary>The weights the optimizer updates.</summary>
+    public IEnumerable<Weight> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights);
+    /// <summary>Total scalars in all weights.</summary>
+    public long CountParams() => Layers.Sum(l => l.CountParams());
+
+    /// <summary>
+    /// Configures training, as Keras's <c>compile</c>. Names: optimizers sgd, adam, adamw, rmsprop; losses mse,
+    /// mae, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy; metrics accuracy,
+    /// precision, recall, auc. When the model ends in sigmoid/softmax and the loss is a cross-entropy, the loss is
+    /// computed from logits for numerical stability (the reported values are the same).
+    /// </summary>
+    /// <param name="optimizer">A name or an <see cref="Optimizers.Optimizer"/>.</param>
+    /// <param name="loss">A name or a <see cref="Losses.Loss"/>.</param>
+    /// <param name="metrics">Metric names and/or <see cref="Metric"/> objects.</param>
+    public void Compile(OptimizerSpec optimizer, LossSpec loss, IEnumerable<object>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var list = (metrics ?? Array.Empty<object>()).ToList();
+        foreach (var m in list)
+        {
+            if (m is string s) MetricRegistry.Validate(s);
+            else if (m is not Metric)
+                throw Check.Invalid("metrics", m?.GetType().Name, "metric names (strings) or Metric objects");
+        }
+        Optimizer?.Dispose();
+        Optimizer = optimizer.Value;
+        Loss = loss.Value;
+        CompiledMetrics = list;
+        _boundParameters = null;
+    }
+
+    /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
+    internal void EnsureOptimizerBound()
+    {
+        var parameters = TrainableWeights.Select(w => (Parameter)w.Value).ToList();
+        if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
+        Optimizer!.Bind(parameters);
+        _boundParameters = parameters;
+    }
+
+    internal Func<Tensor, Tensor> FinalActivationFunction => Activations.Activations.Get(FinalActivation);
+
+    /// <summary>Calls the model on a batch (Keras layout); returns the outputs (probabilities for classifiers).</summary>
+    public Tensor Call(Tensor x, bool training = false)
+    {
+        EnsureBuiltFor(x, "x");
+        using var input = x.device == Device ? x.alias() : x.to(Device);
+        return Forward(input, training, logits: false);
+    }
+
+    /// <summary>Builds from a data tensor's shape, or checks the shape against the built model.</summary>
+    internal void EnsureBuiltFor(Tensor x, string argument)
+    {
+        var shape = x.shape;
+        if (!Built)
+        {
+            if (shape.Length < 2)
+                throw Check.Invalid(argument, "a tensor of shape (" + string.Join(", ", shape) + ")", "a batch: a tensor whose first dimension is the batch");
+            Build(new Shape(shape.Skip(1).Select(d => (int)d).ToArray()));
+            return;
+        }
+        var expected = InputShape!;
+        if (shape.Length != expected.Rank + 1 || !shape.Skip(1).Select(d => (int)d).SequenceEqual(expected))
+            throw new ArgumentException(
+                $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape={expected.ToBatchString()}, found shape=({string.Join(", ", shape)}). Received argument `{argument}`.", argument);
+    }
+
+    /// <summary>Copies of all weights, in <see cref="Weights"/> order (Keras's <c>get_weights()</c>).</summary>
+    public List<Tensor> GetWeights()
+    {
+        using var _ = no_grad();
+        return Weights.Select(w => w.Value.detach().clone()).ToList();
+    }
+
+    /// <summary>Assigns all weights from a list in <see cref="Weights"/> order (Keras's <c>set_weights()</c>).</summary>
+    public void SetWeights(IReadOnlyList<Tensor> values)
+    {
+        var weights = Weights.ToList();
+        if (values.Count != weights.Count)
+            throw Check.Invalid(nameof(values), $"{values.Count} tensors", $"{weights.Count} tensors, one per weight");
+        for (int i = 0; i < weights.Count; i++) weights[i].Assign(values[i]);
+    }
+
+    /// <summary>Moves the weights (and later batches) to <paramref name="device"/>, e.g. <c>torch.CUDA</c>.</summary>
+    public Model To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        foreach (var l in Layers) l.MoveTo(device);
+        _device = device;
+        _boundParameters = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Writes the model to one file: architecture (JSON), weights (safetensors layout) and, by default, the
+    /// optimizer state. The write is atomic: a crash leaves the old file or the new one, never half of one.
+    /// </summary>
+    public void Save(string path, bool includeOptimizer = true) => ModelFile.Save(this, path, includeOptimizer);
+
+    /// <summary>
+    /// Reads a model written by <see cref="Save"/>. Only known layer classes are constructed (no code runs from
+    /// the file); a truncated, corrupted or edited file raises a <see cref="ModelFileException"/> saying what is wrong.
+    /// </summary>
+    public static Model Load(string path, bool compile = true) => ModelFile.Load(path, compile);
+
+    internal void RestoreCompile(Optimizer optimizer, Loss loss, IReadOnlyList<object> metrics)
+    {
+        Optimizer = optimizer;
+        Loss = loss;
+        CompiledMetrics = metrics;
+        _boundParameters = null;
+    }
+
+    /// <summary>Releases the optimizer's native state.</summary>
+    public void Dispose()
+    {
+        Optimizer?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

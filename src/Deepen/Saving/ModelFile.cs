@@ -1,0 +1,245 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Deepen.Layers;
+using Deepen.Losses;
+using Deepen.Metrics;
+using Deepen.Models;
+using Deepen.Optimizers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Deepen.Saving;
+
+/// <summary>
+/// The <c>.deepen</c> file: a ZIP archive holding <c>metadata.json</c> (format version and a SHA-256 per entry),
+/// <c>config.json</c> (architecture and compile settings), <c>model.safetensors</c> (weights, float32) and optionally
+/// <c>optimizer.bin</c> (the optimizer's state). Written atomically; read without running any code from the file.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The format version this build writes and reads.</summary>
+    public const int FormatVersion = 1;
+    const string Format = "deepen-model";
+
+    /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save(Model model, string path, bool includeOptimizer = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (string.IsNullOrWhiteSpace(path)) throw Utils.Check.Invalid(nameof(path), path, "a file path");
+        if (!model.Built) throw new InvalidOperationException($"Model \"{model.Name}\" is not built yet: give the first layer an inputShape, call Build, or fit it before saving.");
+
+        var entries = new Dictionary<string, byte[]>
+        {
+            ["config.json"] = Encoding.UTF8.GetBytes(ConfigJson(model).ToJsonString(new JsonSerializerOptions { WriteIndented = true })),
+            ["model.safetensors"] = SafeTensors.Write(WeightEntries(model)),
+        };
+        if (includeOptimizer && model.Optimizer is { IsBound: true } opt) entries["optimizer.bin"] = opt.SaveState();
+        var metadata = new JsonObject
+        {
+            ["format"] = Format,
+            ["format_version"] = FormatVersion,
+            ["deepen_version"] = typeof(ModelFile).Assembly.GetName().Version?.ToString(),
+            ["saved_at"] = DateTime.UtcNow.ToString("O"),
+            ["sha256"] = new JsonObject(entries.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(Hash(e.Value))))),
+        };
+
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    Add(zip, "metadata.json", Encoding.UTF8.GetBytes(metadata.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+                    foreach (var (name, bytes) in entries) Add(zip, name, bytes);
+                }
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    static void Add(ZipArchive zip, string name, byte[] bytes)
+    {
+        var entry = zip.CreateEntry(name, name.EndsWith(".json") ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
+        using var s = entry.Open();
+        s.Write(bytes);
+    }
+
+    static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    static IEnumerable<(string, Tensor)> WeightEntries(Model model) =>
+        model.Layers.SelectMany(l => l.Weights.Select(w => ($"{l.Name}/{w.Name}", w.Value)));
+
+    static JsonObject ConfigJson(Model model)
+    {
+        var root = new JsonObject
+        {
+            ["model"] = new JsonObject { ["class_name"] = model.GetType().Name, ["config"] = model.GetConfig().Json.DeepClone() },
+        };
+        if (model.IsCompiled)
+        {
+            root["compile_config"] = new JsonObject
+            {
+                ["optimizer"] = new JsonObject { ["class_name"] = model.Optimizer!.Name, ["config"] = model.Optimizer.GetConfig().Json },
+                ["loss"] = new JsonObject { ["name"] = model.Loss!.Name, ["from_logits"] = model.Loss.FromLogits },
+                ["metrics"] = new JsonArray(model.CompiledMetrics.Select(MetricName).Where(n => n is not null)
+                    .Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            };
+        }
+        return root;
+    }
+
+    static string? MetricName(object m) => m switch
+    {
+        string s => s,
+        Precision => "precision",
+        Recall => "recall",
+        AUC => "auc",
+        BinaryAccuracy => "binary_accuracy",
+        CategoricalAccuracy => "categorical_accuracy",
+        SparseCategoricalAccuracy => "sparse_categorical_accuracy",
+        _ => null, // custom metric objects are not saved; compile again after loading to use them
+    };
+
+    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    public static Model Load(string path, bool compile = true)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw Utils.Check.Invalid(nameof(path), path, "a file path");
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file \"{path}\" does not exist.", path);
+        var entries = ReadEntries(path);
+        var metadata = ParseJson(path, entries, "metadata.json");
+        if (metadata["format"]?.GetValue<string>() != Format)
+            throw new ModelFileException(path, $"metadata.json does not describe a Deepen model (format={metadata["format"]?.ToJsonString() ?? "missing"}).");
+        int version = metadata["format_version"]?.GetValue<int>() ?? 0;
+        if (version != FormatVersion)
+            throw new ModelFileException(path, $"format version {version} is not supported; this Deepen reads version {FormatVersion}.");
+        var hashes = metadata["sha256"] as JsonObject ?? throw new ModelFileException(path, "metadata.json has no checksums.");
+        foreach (var required in new[] { "config.json", "model.safetensors" })
+            if (!entries.ContainsKey(required)) throw new ModelFileException(path, $"the archive has no {required} entry.");
+        foreach (var (name, bytes) in entries)
+        {
+            if (name == "metadata.json") continue;
+            string? expected = hashes[name]?.GetValue<string>();
+            if (expected is null) throw new ModelFileException(path, $"entry {name} has no checksum in metadata.json.");
+            if (expected != Hash(bytes))
+                throw new ModelFileException(path, $"entry {name} is corrupted or was edited: its SHA-256 does not match metadata.json.");
+        }
+
+        var config = ParseJson(path, entries, "config.json");
+        Model model;
+        try
+        {
+            var modelNode = config["model"] as JsonObject ?? throw new FormatException("config.json has no \"model\" object.");
+            string cls = modelNode["class_name"]?.GetValue<string>() ?? throw new FormatException("the model has no class_name.");
+            var modelConfig = new LayerConfig((modelNode["config"] as JsonObject ?? throw new FormatException("the model has no config.")).DeepClone().AsObject());
+            model = cls switch
+            {
+                "Sequential" => Models.Sequential.FromConfig(modelConfig),
+                _ => throw new FormatException($"unknown model class \"{cls}\"."),
+            };
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new ModelFileException(path, $"the architecture in config.json cannot be rebuilt: {e.Message}", e);
+        }
+        if (!model.Built) throw new ModelFileException(path, "the architecture has no input shape, so its weights cannot be placed.");
+        LoadWeights(path, model, entries["model.safetensors"]);
+
+        if (compile && config["compile_config"] is JsonObject cc)
+        {
+            try
+            {
+                var opt = cc["optimizer"] as JsonObject ?? throw new FormatException("no optimizer");
+                var optimizer = OptimizerRegistry.FromConfig(opt["class_name"]!.GetValue<string>(), new LayerConfig((opt["config"] as JsonObject)!.DeepClone().AsObject()));
+                var lossNode = cc["loss"] as JsonObject ?? throw new FormatException("no loss");
+                var loss = LossRegistry.FromConfig(lossNode["name"]!.GetValue<string>(), lossNode["from_logits"]?.GetValue<bool>() ?? false);
+                var metrics = (cc["metrics"] as JsonArray ?? new JsonArray()).Select(m => (object)m!.GetValue<string>()).ToList();
+                metrics.ForEach(m => MetricRegistry.Validate((string)m));
+                model.RestoreCompile(optimizer, loss, metrics);
+                if (entries.TryGetValue("optimizer.bin", out var state))
+                {
+                    model.EnsureOptimizerBound();
+                    optimizer.LoadState(state);
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NullReferenceException or EndOfStreamException or IOException)
+            {
+                throw new ModelFileException(path, $"the compile settings or optimizer state cannot be restored: {e.Message}", e);
+            }
+        }
+        return model;
+    }
+
+    static void LoadWeights(string path, Model model, byte[] image)
+    {
+        Dictionary<string, Tensor> tensors;
+        try { tensors = SafeTensors.Read(image); }
+        catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
+        try
+        {
+            var expected = model.Layers.SelectMany(l => l.Weights.Select(w => (Key: $"{l.Name}/{w.Name}", Weight: w))).ToList();
+            foreach (var (key, weight) in expected)
+            {
+                if (!tensors.TryGetValue(key, out var t))
+                    throw new ModelFileException(path, $"the weights have no \"{key}\", which the architecture needs.");
+                if (!t.shape.SequenceEqual(weight.Shape))
+                    throw new ModelFileException(path, $"weight \"{key}\" has shape [{string.Join(", ", t.shape)}] but the architecture needs [{string.Join(", ", weight.Shape)}].");
+                weight.Assign(t);
+            }
+            var extra = tensors.Keys.Except(expected.Select(e => e.Key)).ToList();
+            if (extra.Count > 0)
+                throw new ModelFileException(path, $"the weights hold tensors the architecture has no place for: {string.Join(", ", extra)}.");
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    static Dictionary<string, byte[]> ReadEntries(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var result = new Dictionary<string, byte[]>();
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.Length > 16L << 30) throw new ModelFileException(path, $"entry {entry.FullName} claims {entry.Length} bytes, which is not plausible.");
+                using var s = entry.Open();
+                using var ms = new MemoryStream();
+                s.CopyTo(ms);
+                result[entry.FullName] = ms.ToArray();
+            }
+            if (!result.ContainsKey("metadata.json")) throw new ModelFileException(path, "the archive has no metadata.json entry: it is not a Deepen model file.");
+            return result;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFileException(path, $"it is not a Deepen model file, or it is truncated or corrupted ({e.Message}).", e);
+        }
+    }
+
+    static JsonObject ParseJson(string path, Dictionary<string, byte[]> entries, string name)
+    {
+        if (!entries.TryGetValue(name, out var bytes)) throw new ModelFileException(path, $"the archive has no {name} entry.");
+        try
+        {
+            return JsonNode.Parse(bytes)?.AsObject() ?? throw new ModelFileException(path, $"{name} is empty.");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new ModelFileException(path, $"{name} is not a valid JSON object ({e.Message}).", e);
+        }
+    }
+}

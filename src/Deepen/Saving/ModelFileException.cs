@@ -1,0 +1,17 @@
+namespace Deepen.Saving;
+
+/// <summary>A model file that cannot be read: truncated, corrupted, edited by hand or not a Deepen model at all.</summary>
+public sealed class ModelFileException : IOException
+{
+    public ModelFileException(string path, string problem, Exception? inner = null)
+        : base($"Cannot load model file \"{path}\": {problem}", inner)
+    {
+        Path = path;
+        Problem = problem;
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+    /// <summary>What is wrong with it.</summary>
+    public string Problem { get; }
+}

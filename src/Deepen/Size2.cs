@@ -1,0 +1,25 @@
+namespace Deepen;
+
+/// <summary>
+/// A two-dimensional size (rows, cols) for kernels, pools and strides. Converts implicitly from an int
+/// (the same value for both) and from a <c>(rows, cols)</c> tuple, as Keras accepts both.
+/// </summary>
+/// <example><code>new Conv2D(32, 3); new Conv2D(32, (3, 5)); new MaxPooling2D(2, 2);</code></example>
+public sealed record Size2(int Rows, int Cols)
+{
+    public static implicit operator Size2(int size) => new(size, size);
+    public static implicit operator Size2((int Rows, int Cols) t) => new(t.Rows, t.Cols);
+
+    internal long[] ToLongs() => new long[] { Rows, Cols };
+
+    internal Size2 Validate(string argument)
+    {
+        if (Rows <= 0 || Cols <= 0)
+            throw new ArgumentException(
+                $"Invalid value received for argument `{argument}`. Expected positive integers. Received: {argument}=({Rows}, {Cols})", argument);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"({Rows}, {Cols})";
+}
