@@ -31,10 +31,12 @@ public sealed class AUC : Metric
         var positive = ConfusionCounts.Targets(yTrue, yPred).gt(0.5).flatten().unsqueeze(1);
         var thr = tensor(_thresholds, device: yPred.device).to(yPred.dtype).unsqueeze(0);
         var above = yPred.flatten().unsqueeze(1).gt(thr); // [elements, thresholds]
-        Accumulate(ref _tp, (above & positive).sum(0));
-        Accumulate(ref _fp, (above & ~positive).sum(0));
-        Accumulate(ref _tn, (~above & ~positive).sum(0));
-        Accumulate(ref _fn, (~above & positive).sum(0));
+        // Per-threshold counts. (A bare sum(0) would bind to sum(ScalarType) and add up everything as bytes.)
+        var dim0 = new long[] { 0 };
+        Accumulate(ref _tp, (above & positive).sum(dim0));
+        Accumulate(ref _fp, (above & ~positive).sum(dim0));
+        Accumulate(ref _tn, (~above & ~positive).sum(dim0));
+        Accumulate(ref _fn, (~above & positive).sum(dim0));
     }
 
     /// <inheritdoc/>

@@ -60,6 +60,12 @@ public abstract partial class Model : IDisposable
     /// <summary>The configuration that rebuilds this model's architecture (saved as JSON).</summary>
     public abstract LayerConfig GetConfig();
 
+    /// <summary>
+    /// Optional names of the output classes, in index order (e.g. an image generator's class folders). Saved with
+    /// the model, so tools that load it (reports, the CLI) can show names instead of indices.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames { get; set; }
+
     /// <summary>The device the weights live on.</summary>
     public Device Device => _device;
 

@@ -87,6 +87,8 @@ public static class ModelFile
         {
             ["model"] = new JsonObject { ["class_name"] = model.GetType().Name, ["config"] = model.GetConfig().Json.DeepClone() },
         };
+        if (model.ClassNames is { } names)
+            root["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         if (model.IsCompiled)
         {
             root["compile_config"] = new JsonObject
@@ -155,6 +157,12 @@ public static class ModelFile
         }
         if (!model.Built) throw new ModelFileException(path, "the architecture has no input shape, so its weights cannot be placed.");
         LoadWeights(path, model, entries["model.safetensors"]);
+        if (config["class_names"] is JsonArray classNames)
+        {
+            try { model.ClassNames = classNames.Select(n => n!.GetValue<string>()).ToArray(); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+            { throw new ModelFileException(path, $"class_names in config.json must be an array of strings ({e.Message}).", e); }
+        }
 
         if (compile && config["compile_config"] is JsonObject cc)
         {

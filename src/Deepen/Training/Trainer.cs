@@ -117,7 +117,9 @@ internal sealed class Trainer
 
     static Tensor SampleWeightsFromClasses(Tensor y, Tensor table)
     {
-        var labels = y.dim() == 1 || y.shape[^1] == 1 ? y.flatten().round().to(ScalarType.Int64) : y.argmax(-1);
+        // Integer labels (int64) cannot be rounded in LibTorch; only float labels need it.
+        var flat = y.dim() == 1 || y.shape[^1] == 1 ? y.flatten() : null;
+        var labels = flat is null ? y.argmax(-1) : (flat.is_floating_point() ? flat.round() : flat).to(ScalarType.Int64);
         return table.index_select(0, labels.clamp(0, table.shape[0] - 1));
     }
 
