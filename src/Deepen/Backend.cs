@@ -57,6 +57,6 @@ public static class Backend
     internal static Random NewShuffleRandom()
     {
         long n = Interlocked.Increment(ref _shuffleCounter);
-        return Seed is int s ? new Random(HashCode.Combine(s, n)) : new Random();
+        return Seed is int s ? new Random(Data.Images.Seeds.Mix(s, (int)n, stream: 1)) : new Random(); // not HashCode.Combine: it differs per process
     }
 }

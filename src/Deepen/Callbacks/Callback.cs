@@ -27,7 +27,7 @@ public abstract class Callback
     public virtual void OnTrainBegin(IDictionary<string, double> logs) { }
     public virtual void OnTrainEnd(IDictionary<string, double> logs) { }
     public virtual void OnEpochBegin(int epoch, IDictionary<string, double> logs) { }
-    /// <summary>Called after each epoch with the epoch's logs (loss, metrics, val_*, learning_rate).</summary>
+    /// <summary>Called after each epoch with the epoch's logs (loss, metrics, val_*); learning-rate callbacks add learning_rate.</summary>
     public virtual void OnEpochEnd(int epoch, IDictionary<string, double> logs) { }
     public virtual void OnTrainBatchBegin(int batch) { }
     /// <summary>Called after each training batch with the batch's loss (reading it synchronizes; override only when needed).</summary>

@@ -26,4 +26,7 @@ public sealed class LearningRateScheduler : Callback
         optimizer.LearningRate = lr;
         if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.");
     }
+
+    /// <summary>Records the epoch's learning rate in the logs (and so in History), as Keras does.</summary>
+    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs) => logs["learning_rate"] = Model.Optimizer!.LearningRate;
 }

@@ -41,6 +41,7 @@ public sealed class ReduceLROnPlateau : Callback
 
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
+        logs["learning_rate"] = Model.Optimizer!.LearningRate;
         if (MonitorMode.Read(logs, Monitor, nameof(ReduceLROnPlateau)) is not double current) return;
         if (_cooldownLeft > 0) { _cooldownLeft--; _wait = 0; }
         if (MonitorMode.Improved(current, _best, MinDelta, _maximize)) { _best = current; _wait = 0; return; }

@@ -85,7 +85,8 @@ public sealed class ProgressBar
     }
 
     internal static string FormatValue(double v) =>
-        double.IsFinite(v) && Math.Abs(v) < 1e-3 && v != 0
+        double.IsNaN(v) ? "nan" : double.IsInfinity(v) ? (v > 0 ? "inf" : "-inf") :
+        Math.Abs(v) < 1e-3 && v != 0
             ? v.ToString("0.0000e+00", CultureInfo.InvariantCulture)
             : v.ToString("F4", CultureInfo.InvariantCulture);
 

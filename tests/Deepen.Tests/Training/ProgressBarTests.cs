@@ -69,6 +69,6 @@ public class ProgressBarTests
         Assert.Equal("0.6931", ProgressBar.FormatValue(0.693147));
         Assert.Equal("1.2346e-05", ProgressBar.FormatValue(1.23456e-5));
         Assert.Equal("0.0000", ProgressBar.FormatValue(0));
-        Assert.Equal("NaN", ProgressBar.FormatValue(double.NaN));
+        Assert.Equal("nan", ProgressBar.FormatValue(double.NaN)); // as Keras prints it
     }
 }
