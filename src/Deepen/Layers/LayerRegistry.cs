@@ -4,23 +4,36 @@ namespace Deepen.Layers;
 /// Maps saved class names to factories. Loading a model only constructs layers registered here, so a model file
 /// can never make Deepen run code it names. Register your own layer classes to load models that use them.
 /// </summary>
-/// <example><code>LayerRegistry.Register("Scale", config => new Scale());</code></example>
+/// <example><code>LayerRegistry.Register<Scale>();   // or LayerRegistry.Register("Scale", config => new Scale());</code></example>
 public static class LayerRegistry
 {
     static readonly Dictionary<string, Func<LayerConfig, Layer>> Factories = new()
     {
         ["InputLayer"] = Input.FromConfig,
-        ["Dense"] = Dense.FromConfig,
-        ["Activation"] = Activation.FromConfig,
-        ["Flatten"] = Flatten.FromConfig,
-        ["Rescaling"] = Rescaling.FromConfig,
-        ["Dropout"] = Dropout.FromConfig,
-        ["Conv2D"] = Conv2D.FromConfig,
-        ["MaxPooling2D"] = MaxPooling2D.FromConfig,
-        ["AveragePooling2D"] = AveragePooling2D.FromConfig,
-        ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
-        ["BatchNormalization"] = BatchNormalization.FromConfig,
+        ["Dense"] = Bind<Dense>,
+        ["Activation"] = Bind<Activation>,
+        ["Flatten"] = Bind<Flatten>,
+        ["Rescaling"] = Bind<Rescaling>,
+        ["Dropout"] = Bind<Dropout>,
+        ["Conv2D"] = Bind<Conv2D>,
+        ["MaxPooling2D"] = Bind<MaxPooling2D>,
+        ["AveragePooling2D"] = Bind<AveragePooling2D>,
+        ["GlobalAveragePooling2D"] = Bind<GlobalAveragePooling2D>,
+        ["BatchNormalization"] = Bind<BatchNormalization>,
+        ["RandomFlip"] = RandomFlip.FromConfig,
+        ["RandomRotation"] = RandomRotation.FromConfig,
+        ["RandomZoom"] = RandomZoom.FromConfig,
+        ["RandomTranslation"] = RandomTranslation.FromConfig,
+        ["RandomContrast"] = RandomContrast.FromConfig,
     };
+
+    static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);
+
+    /// <summary>
+    /// Registers a layer class whose public constructor takes plain values (numbers, strings, booleans, sizes): its
+    /// configs are bound to the constructor's parameters by snake_case name, missing keys taking the defaults.
+    /// </summary>
+    public static void Register<T>() where T : Layer => Register(typeof(T).Name, Bind<T>);
 
     /// <summary>Registers (or replaces) the factory for <paramref name="className"/>.</summary>
     public static void Register(string className, Func<LayerConfig, Layer> factory)

@@ -117,7 +117,4 @@ public sealed class Conv2D : Layer
         .Set("dilation_rate", DilationRate).Set("activation", Activation).Set("use_bias", UseBias)
         .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
 
-    internal static Layer FromConfig(LayerConfig c) => new Conv2D(c.GetInt("filters"), c.GetSize2("kernel_size"),
-        c.GetSize2("strides"), c.GetString("padding"), c.GetString("activation"), c.GetBool("use_bias"),
-        c.GetSize2("dilation_rate"), c.GetString("kernel_initializer"), c.GetString("bias_initializer"));
 }

@@ -28,5 +28,4 @@ public sealed class Activation : Layer
     internal override Tensor CallWithoutActivation(Tensor inputs, bool training) => inputs.alias();
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig().Set("activation", Function);
-    internal static Layer FromConfig(LayerConfig c) => new Activation(c.GetString("activation"));
 }

@@ -75,6 +75,4 @@ public sealed class Dense : Layer
         .Set("units", Units).Set("activation", Activation).Set("use_bias", UseBias)
         .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
 
-    internal static Layer FromConfig(LayerConfig c) => new Dense(c.GetInt("units"), c.GetString("activation"),
-        c.GetBool("use_bias"), c.GetString("kernel_initializer"), c.GetString("bias_initializer"));
 }

@@ -14,5 +14,4 @@ public sealed class Flatten : Layer
     public override Tensor Call(Tensor inputs, bool training = false) => inputs.flatten(1);
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => new((int)inputShape.Elements);
-    internal static Layer FromConfig(LayerConfig c) => new Flatten();
 }

@@ -62,6 +62,4 @@ public sealed class BatchNormalization : Layer
     public override LayerConfig GetConfig() => base.GetConfig()
         .Set("momentum", Momentum).Set("epsilon", Epsilon).Set("center", Center).Set("scale", Scale);
 
-    internal static Layer FromConfig(LayerConfig c) => new BatchNormalization(c.GetDouble("momentum"),
-        c.GetDouble("epsilon"), c.GetBool("center"), c.GetBool("scale"));
 }

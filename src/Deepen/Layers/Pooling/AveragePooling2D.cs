@@ -27,6 +27,4 @@ public sealed class AveragePooling2D : Pooling2D
         return sums / counts;
     }
 
-    internal static Layer FromConfig(LayerConfig c) =>
-        new AveragePooling2D(c.GetSize2("pool_size"), c.GetSize2("strides"), c.GetString("padding"));
 }

@@ -23,5 +23,4 @@ public sealed class GlobalAveragePooling2D : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => KeepDims ? new Shape(1, 1, inputShape[2]) : new Shape(inputShape[2]);
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig().Set("keep_dims", KeepDims);
-    internal static Layer FromConfig(LayerConfig c) => new GlobalAveragePooling2D(c.GetBool("keep_dims"));
 }

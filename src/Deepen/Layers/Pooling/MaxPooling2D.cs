@@ -21,6 +21,4 @@ public sealed class MaxPooling2D : Pooling2D
         return nn.functional.max_pool2d(x, PoolSize.ToLongs(), Strides.ToLongs());
     }
 
-    internal static Layer FromConfig(LayerConfig c) =>
-        new MaxPooling2D(c.GetSize2("pool_size"), c.GetSize2("strides"), c.GetString("padding"));
 }

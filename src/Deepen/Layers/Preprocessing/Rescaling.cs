@@ -32,5 +32,4 @@ public sealed class Rescaling : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig().Set("scale", Scale).Set("offset", Offset);
-    internal static Layer FromConfig(LayerConfig c) => new Rescaling(c.GetDouble("scale"), c.GetDouble("offset"));
 }

@@ -28,5 +28,4 @@ public sealed class Dropout : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig().Set("rate", Rate);
-    internal static Layer FromConfig(LayerConfig c) => new Dropout(c.GetDouble("rate"));
 }
