@@ -4,7 +4,7 @@ namespace Deepen.Layers;
 /// Maps saved class names to factories. Loading a model only constructs layers registered here, so a model file
 /// can never make Deepen run code it names. Register your own layer classes to load models that use them.
 /// </summary>
-/// <example><code>LayerRegistry.Register<Scale>();   // or LayerRegistry.Register("Scale", config => new Scale());</code></example>
+/// <example><code>LayerRegistry.Register&lt;Scale&gt;();   // or LayerRegistry.Register("Scale", config => new Scale());</code></example>
 public static class LayerRegistry
 {
     static readonly Dictionary<string, Func<LayerConfig, Layer>> Factories = new()

@@ -1,0 +1,23 @@
+namespace Deepen.Cli;
+
+/// <summary>The exit codes of <c>deepen</c>.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+    /// <summary>Training or evaluation failed at run time.</summary>
+    public const int Failure = 1;
+    /// <summary>Bad arguments: unknown option, invalid value, missing required option.</summary>
+    public const int Usage = 2;
+    /// <summary>An input (folder, file, model) does not exist.</summary>
+    public const int NotFound = 3;
+    /// <summary>An input exists but cannot be read (corrupt model file, no images, strict audit failed).</summary>
+    public const int BadInput = 4;
+}
+
+/// <summary>An error meant for the person at the terminal, with the exit code it maps to.</summary>
+public sealed class CliException : Exception
+{
+    public CliException(int exitCode, string message, Exception? inner = null) : base(message, inner) => ExitCode = exitCode;
+    public int ExitCode { get; }
+}

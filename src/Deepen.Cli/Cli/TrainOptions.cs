@@ -1,0 +1,25 @@
+namespace Deepen.Cli;
+
+/// <summary>Everything <c>deepen train</c> (and <c>deepen demo</c>) needs for one run.</summary>
+public sealed record TrainOptions
+{
+    public required string TrainDir { get; init; }
+    public string? ValDir { get; init; }
+    public double ValSplit { get; init; }
+    /// <summary>A folder of test images: evaluated after training and used for the report (else the validation data).</summary>
+    public string? TestDir { get; init; }
+    public required string OutDir { get; init; }
+    public (int Height, int Width) ImageSize { get; init; } = (150, 150);
+    public string ColorMode { get; init; } = "rgb";
+    public string Model { get; init; } = "seed-cnn";
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 32;
+    public string Optimizer { get; init; } = "adam";
+    public double? LearningRate { get; init; }
+    public AugmentSpec Augment { get; init; } = AugmentSpec.None;
+    /// <summary>EarlyStopping patience on val_loss (restoring the best weights), or null.</summary>
+    public int? EarlyStopping { get; init; }
+    public int Seed { get; init; } = 42;
+    public bool Strict { get; init; }
+    public int Verbose { get; init; } = 1;
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Deepen.Callbacks;
+using Deepen.Data.Audit;
+using Deepen.Data.Images;
+using Deepen.Models;
+using Deepen.Optimizers;
+using Deepen.Reports;
+
+namespace Deepen.Cli;
+
+/// <summary>
+/// One training run from class folders to the outputs in <c>--out</c>: <c>model.deepen</c>, <c>history.csv</c>,
+/// <c>metrics.json</c>, <c>audit.json</c> and the report under <c>report/</c>.
+/// </summary>
+public static class TrainRun
+{
+    /// <summary>Runs the training and returns the path of the report's index.html.</summary>
+    public static string Execute(TrainOptions o)
+    {
+        var optimizer = CheckArguments(o);
+        CommonChecks.Directory(o.TrainDir, "--train");
+        if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
+        if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
+        ModelPresets.CheckExists(o.Model);
+        CommonChecks.OutputFolder(o.OutDir, "--out");
+        Directory.CreateDirectory(o.OutDir);
+        Backend.SetRandomSeed(o.Seed);
+        var clock = Stopwatch.StartNew();
+
+        string auditPath = Path.Combine(o.OutDir, "audit.json");
+        var reference = o.TestDir ?? o.ValDir;
+        var audit = new AuditOptions { ReferenceDirectory = reference };
+        var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
+        var train = Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
+            batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
+            auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
+        if (train.NumClasses < 2)
+            throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
+        ImageFileIterator? validation = o.ValDir is not null
+            ? Flow(() => new ImageDataGenerator().FlowFromDirectory(o.ValDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
+                batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--val")
+            : o.ValSplit > 0
+                // The same audit as the training subset: both split the same kept files, so no image lands in both.
+                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
+                    batchSize: o.BatchSize, shuffle: false, subset: "validation", auditReport: null, audit: audit, verbose: o.Verbose > 0), "--train")
+                : null;
+        ImageFileIterator? test = o.TestDir is null ? null
+            : Flow(() => new ImageDataGenerator().FlowFromDirectory(o.TestDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
+                batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--test");
+
+        var shape = train.ImageShape;
+        var model = ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), train.NumClasses);
+        model.ClassNames = train.ClassNames.ToArray();
+        bool binary = train.NumClasses == 2;
+        model.Compile(optimizer, binary ? "binary_crossentropy" : "sparse_categorical_crossentropy", ["accuracy"]);
+        if (o.Verbose > 0) model.Summary();
+
+        var callbacks = new List<Callback>();
+        if (o.EarlyStopping is int patience)
+            callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
+        var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        string modelPath = Path.Combine(o.OutDir, "model.deepen");
+        model.Save(modelPath);
+        RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
+
+        var evaluation = test ?? validation;
+        IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: o.Verbose > 0 ? 2 : 0);
+        var metrics = new JsonObject
+        {
+            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][^1]))),
+            ["validation"] = validation is null ? null
+                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][^1]))),
+            ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
+            ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["epochs_run"] = history.Epochs.Count,
+            ["epochs_requested"] = o.Epochs,
+            ["train_samples"] = EvaluationData.ReadCount(train),
+            ["validation_samples"] = validation is null ? null : EvaluationData.ReadCount(validation),
+            ["test_samples"] = test is null ? null : EvaluationData.ReadCount(test),
+            ["skipped_files"] = train.AuditReport.SkippedCount,
+            ["seconds"] = Math.Round(trainSeconds, 2),
+            ["model"] = o.Model,
+            ["image_size"] = new JsonArray(o.ImageSize.Width, o.ImageSize.Height),
+            ["color_mode"] = o.ColorMode,
+        };
+
+        string reportDir = Path.Combine(o.OutDir, "report");
+        string index;
+        var settings = new Dictionary<string, string>
+        {
+            ["train"] = o.TrainDir, ["validation"] = o.ValDir ?? (o.ValSplit > 0 ? FormattableString.Invariant($"{o.ValSplit * 100:0.#}% of train") : "none"),
+            ["test"] = o.TestDir ?? "none", ["model"] = o.Model, ["image size"] = $"{o.ImageSize.Width}x{o.ImageSize.Height}",
+            ["color mode"] = o.ColorMode, ["epochs"] = $"{history.Epochs.Count} of {o.Epochs}", ["batch size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["optimizer"] = optimizer.ToString(), ["augment"] = o.Augment.ToString(), ["early stopping"] = o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "off",
+            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
+        };
+        if (evaluation is not null)
+        {
+            var reportClock = Stopwatch.StartNew();
+            var report = EvaluationData.CreateReport(evaluation, names => new Report(model, history, evaluation, train.ClassNames, new ReportOptions
+            {
+                Title = $"Deepen — {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(o.TrainDir)))} ({(test is null ? "validation" : "test")} set)",
+                SampleNames = names,
+                AuditLines = new[] { train.AuditReport.Summary() },
+                AuditFacts = AuditFacts(train.AuditReport),
+                Settings = settings,
+                Timings = new Dictionary<string, string> { ["training"] = $"{trainSeconds:F1} s", ["per epoch"] = $"{trainSeconds / Math.Max(1, history.Epochs.Count):F1} s" },
+            }));
+            index = report.Save(reportDir);
+            metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
+            if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
+        }
+        else
+        {
+            index = WriteMinimalReport(model, history, train, reportDir, settings);
+        }
+        metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
+        return index;
+    }
+
+    /// <summary>
+    /// Checks the option values that need no files (so bad arguments fail fast with exit code 2, before any folder is
+    /// read or written) and returns the optimizer they describe.
+    /// </summary>
+    public static Optimizer CheckArguments(TrainOptions o)
+    {
+        if (o.ValDir is not null && o.ValSplit > 0)
+            throw new CliException(ExitCodes.Usage, "Give either --val DIR or --val-split F, not both.");
+        if (!(o.ValSplit >= 0 && o.ValSplit < 1))
+            throw new CliException(ExitCodes.Usage, $"Invalid value for --val-split: {o.ValSplit.ToString(CultureInfo.InvariantCulture)}. Expected a fraction in [0, 1), e.g. 0.2.");
+        if (o.Epochs <= 0) throw new CliException(ExitCodes.Usage, $"Invalid value for --epochs: {o.Epochs}. Expected a positive integer.");
+        if (o.BatchSize <= 0) throw new CliException(ExitCodes.Usage, $"Invalid value for --batch-size: {o.BatchSize}. Expected a positive integer.");
+        if (o.EarlyStopping is < 0)
+            throw new CliException(ExitCodes.Usage, $"Invalid value for --early-stopping: {o.EarlyStopping}. Expected a patience of 0 or more epochs, e.g. 3.");
+        if (o.LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
+            throw new CliException(ExitCodes.Usage, $"Invalid value for --lr: {lr.ToString(CultureInfo.InvariantCulture)}. Expected a positive number, e.g. 0.001.");
+        ModelPresets.CheckName(o.Model);
+        return CommonChecks.Optimizer(o.Optimizer, o.LearningRate);
+    }
+
+    /// <summary>Without validation or test data the report is built over the (un-augmented) training images.</summary>
+    static string WriteMinimalReport(Sequential model, Training.History history, DirectoryIterator train, string reportDir, Dictionary<string, string> settings)
+    {
+        var plain = new ImageDataGenerator().FlowFromDirectory(train.Directory, train.TargetSize, train.ColorMode.ToString().ToLowerInvariant(),
+            classes: train.ClassNames, classMode: "sparse", batchSize: train.BatchSize, shuffle: false, auditReport: null, verbose: false);
+        var report = EvaluationData.CreateReport(plain, names => new Report(model, history, plain, train.ClassNames, new ReportOptions
+        {
+            Title = "Deepen — training set (no validation data given)", SampleNames = names,
+            AuditLines = new[] { train.AuditReport.Summary() }, Settings = settings,
+        }));
+        return report.Save(reportDir);
+    }
+
+    internal static IEnumerable<KeyValuePair<string, string>> AuditFacts(AuditReport audit) =>
+        new[] { KeyValuePair.Create("files scanned", audit.FilesScanned.ToString(CultureInfo.InvariantCulture)),
+                KeyValuePair.Create("files skipped", audit.SkippedCount.ToString(CultureInfo.InvariantCulture)) }
+            .Concat(audit.Counts().Select(kv => KeyValuePair.Create(AuditReport.KindName(kv.Key), kv.Value.ToString(CultureInfo.InvariantCulture))));
+
+    static T Flow<T>(Func<T> create, string option)
+    {
+        try { return create(); }
+        catch (DataAuditException e) { throw new CliException(ExitCodes.BadInput, $"{option}: {e.Message}", e); }
+        catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidOperationException)
+        { throw new CliException(ExitCodes.BadInput, $"{option}: {e.Message}", e); }
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Deepen.Cli.Commands;
+
+/// <summary><c>deepen summary</c>: prints the Keras-style table of a saved model.</summary>
+public static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };
+        var command = new Command("summary", "Print a saved model's layers, output shapes and parameter counts.") { model };
+        command.SetBody(p =>
+        {
+            using var m = CommonChecks.LoadModel(p.GetValue(model)!);
+            m.Summary();
+            if (m.ClassNames is { } names) Console.WriteLine($" Classes: {string.Join(", ", names)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Deepen.Cli;
+
+namespace Deepen.Cli.Commands;
+
+/// <summary><c>deepen train</c>: trains an image classifier on class folders and writes the model, history, metrics and report.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string>("--train") { Description = "Folder of training images, one subfolder per class.", Required = true };
+        var val = new Option<string?>("--val") { Description = "Folder of validation images (same class subfolders)." };
+        var valSplit = new Option<double>("--val-split") { Description = "Hold out this fraction of --train for validation instead of --val (e.g. 0.2)." };
+        var test = new Option<string?>("--test") { Description = "Folder of test images: evaluated after training, and shown in the report." };
+        var output = new Option<string>("--out") { Description = "Output folder: model.deepen, history.csv, metrics.json, audit.json, report/.", Required = true };
+        var size = new Option<string>("--image-size") { Description = "Images are resized to N×N (N) or W×H (WxH).", DefaultValueFactory = _ => "150" };
+        var color = new Option<string>("--color-mode") { Description = "rgb, grayscale or rgba.", DefaultValueFactory = _ => "rgb" };
+        color.Validators.Add(result =>
+        {
+            // System.CommandLine's AcceptOnlyFromAmong names the value but not the option; say both.
+            if (result.GetValueOrDefault<string>() is not ("rgb" or "grayscale" or "rgba") and var value)
+                result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
+        });
+        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file.", DefaultValueFactory = _ => "seed-cnn" };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the optimizer's Keras default)." };
+        var augment = new Option<string?>("--augment") { Description = "Augmentations, e.g. shear=0.2,zoom=0.2,flip (also rotation=DEG, shift=F, brightness=F, vflip)." };
+        var early = new Option<int?>("--early-stopping") { Description = "Stop when val_loss has not improved for N epochs (restores the best weights)." };
+        var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation).", DefaultValueFactory = _ => 42 };
+        var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only errors and the report's path." };
+
+        var command = new Command("train", "Train an image classifier on class folders.")
+        {
+            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, quiet,
+        };
+        command.SetBody(p =>
+        {
+            var index = TrainRun.Execute(new TrainOptions
+            {
+                TrainDir = p.GetValue(train)!, ValDir = p.GetValue(val), ValSplit = p.GetValue(valSplit), TestDir = p.GetValue(test),
+                OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
+                Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
+                LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
+                Seed = p.GetValue(seed), Strict = p.GetValue(strict), Verbose = p.GetValue(quiet) ? 0 : 1,
+            });
+            Console.WriteLine($"Report: {index}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,1 @@
+return Deepen.Cli.DeepenCli.Run(args);

@@ -1,0 +1,35 @@
+using Deepen.Utils;
+
+namespace Deepen.Data.Images;
+
+/// <summary>
+/// How image iterators feed batches: background decoding threads, how many batches they may prepare ahead
+/// (memory stays bounded by that many batches), and whether decoded images are kept in memory after the first epoch.
+/// </summary>
+/// <example><code>
+/// var train = gen.FlowFromDirectory("data/train", pipeline: new PipelineOptions { Workers = 4, MaxQueueSize = 8, Cache = true });
+/// </code></example>
+public sealed record PipelineOptions
+{
+    /// <summary>The defaults: one worker per processor, 4 batches ahead, no cache.</summary>
+    public static PipelineOptions Default { get; } = new();
+
+    /// <summary>Decoding threads. Null: <see cref="Environment.ProcessorCount"/>.</summary>
+    public int? Workers { get; init; }
+    /// <summary>Batches prepared ahead of the one being trained on (Keras's <c>max_queue_size</c>). Default 4.</summary>
+    public int MaxQueueSize { get; init; } = 4;
+    /// <summary>
+    /// Keep every decoded, resized image in memory (height × width × channels bytes each) so later epochs skip
+    /// decoding. Default false: images are streamed from disk each epoch.
+    /// </summary>
+    public bool Cache { get; init; }
+
+    internal int WorkerCount => Workers ?? Environment.ProcessorCount;
+
+    internal PipelineOptions Validate()
+    {
+        if (Workers is int w) Check.Positive(w, nameof(Workers));
+        Check.Positive(MaxQueueSize, nameof(MaxQueueSize));
+        return this;
+    }
+}
