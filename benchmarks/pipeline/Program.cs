@@ -1,7 +1,8 @@
 // Deepen's side of benchmarks/pipeline (see README.md):
 //   pipeline  images/s of FlowFromDirectory alone: JPEG decode + resize to 150x150 + shear/zoom/flip + rescale, batch 32
 //   train     seed-CNN training images/s fed by that pipeline versus by in-memory tensors (same model, same steps)
-// Usage: dotnet run -c Release --project benchmarks/pipeline -- --data DIR [--runs 5] [--warmup 1] [--steps 20] [--mode all|pipeline|train]
+// Usage: dotnet run -c Release --project benchmarks/pipeline -- --data DIR [--runs 5] [--warmup 1] [--steps 20]
+//        [--mode all|pipeline|train] [--interpolation nearest|bilinear]   (resizing filter; nearest is Keras's default)
 // Pipeline results are also printed as "RESULT deepen <config> <images/s>" lines, which run.sh collects.
 using System.Diagnostics;
 using Deepen;
@@ -19,6 +20,7 @@ int runs = int.Parse(Arg("--runs") ?? "5");
 int warmup = int.Parse(Arg("--warmup") ?? "0");
 int steps = int.Parse(Arg("--steps") ?? "20");
 string mode = Arg("--mode") ?? "all";
+string interpolation = Arg("--interpolation") ?? "nearest";                     // Keras's flow_from_directory default
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, LibTorch threads {Backend.Threads}, {RuntimeInformationText()}");
 
 static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
@@ -27,7 +29,7 @@ static double Median(IEnumerable<double> xs) { var s = xs.Order().ToArray(); ret
 var augment = new ImageDataGenerator(rescale: 1.0 / 255, shearRange: 0.2, zoomRange: 0.2, horizontalFlip: true);
 DirectoryIterator Flow(ImageDataGenerator gen, int seed, bool shuffle = true, PipelineOptions? pipeline = null) =>
     gen.FlowFromDirectory(data, targetSize: (150, 150), batchSize: 32, classMode: "binary", shuffle: shuffle, seed: seed,
-        auditReport: null, verbose: false, pipeline: pipeline);
+        interpolation: interpolation, auditReport: null, verbose: false, pipeline: pipeline);
 
 if (mode is "all" or "pipeline")
 {

@@ -1,9 +1,10 @@
 """torchvision's side of benchmarks/pipeline: ImageFolder + DataLoader(num_workers=2) with the transforms equivalent
 to Keras's ImageDataGenerator(rescale=1/255, shear_range=0.2, zoom_range=0.2, horizontal_flip=True) at 150x150:
-JPEG decode (PIL) + Resize((150, 150)) + RandomAffine(shear 0.2 degrees, scale 0.8-1.2, bilinear) +
+JPEG decode (PIL) + Resize((150, 150), nearest by default as Keras's flow_from_directory) + RandomAffine(shear 0.2 degrees, scale 0.8-1.2, bilinear) +
 RandomHorizontalFlip + ToTensor (which divides by 255). Prints the median images/s over several epochs.
 
 Usage: /usr/bin/python3 benchmarks/pipeline/torchvision_bench.py --data DIR [--runs 5] [--warmup 1] [--workers 2]
+       [--interpolation nearest|bilinear]
 Each measured epoch is also printed as "RESULT torchvision <config> <images/s>", which run.sh collects.
 """
 import argparse, os, statistics, time
@@ -17,17 +18,19 @@ p.add_argument("--data", required=True)
 p.add_argument("--runs", type=int, default=5)
 p.add_argument("--warmup", type=int, default=0)
 p.add_argument("--workers", type=int, default=2)
+p.add_argument("--interpolation", choices=("nearest", "bilinear"), default="nearest")
 a = p.parse_args()
 print(f"torch {torch.__version__}, torchvision {__import__('torchvision').__version__}, {os.cpu_count()} cores, "
       f"main-process threads {torch.get_num_threads()}")
 
+resize = T.Resize((150, 150), interpolation=T.InterpolationMode.NEAREST if a.interpolation == "nearest" else T.InterpolationMode.BILINEAR)
 augment = T.Compose([
-    T.Resize((150, 150)),
+    resize,
     T.RandomAffine(degrees=0, shear=0.2, scale=(0.8, 1.2), interpolation=T.InterpolationMode.BILINEAR),
     T.RandomHorizontalFlip(),
     T.ToTensor(),
 ])
-plain = T.Compose([T.Resize((150, 150)), T.ToTensor()])
+plain = T.Compose([resize, T.ToTensor()])
 for name, tf in (("augmented", augment), ("plain", plain)):
     ds = datasets.ImageFolder(a.data, transform=tf)
     loader = DataLoader(ds, batch_size=32, shuffle=True, num_workers=a.workers)

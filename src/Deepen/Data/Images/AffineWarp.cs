@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -13,7 +15,8 @@ internal static class AffineWarp
 {
     /// <summary>
     /// Warps <paramref name="images"/> [batch, height, width, channels] (float) with one map per sample. Flip-only
-    /// batches take an exact path without interpolation.
+    /// batches take an exact path without interpolation. The result has the input's shape; its memory is channels-first
+    /// (a permuted view, as Conv2D's outputs), which saves a copy here and one in the first convolution.
     /// </summary>
     public static Tensor Apply(Tensor images, IReadOnlyList<Affine2D> maps, FillMode fill, double fillValue, Interpolation interpolation)
     {
@@ -44,22 +47,51 @@ internal static class AffineWarp
             FillMode.Wrap => Wrap(input, grid, mode, h, w),
             _ => throw new ArgumentOutOfRangeException(nameof(fill)),
         };
-        return output.permute(0, 2, 3, 1).contiguous().MoveToOuterDisposeScope();
+        return output.permute(0, 2, 3, 1).MoveToOuterDisposeScope();        // channels-last shape over channels-first memory, as Conv2D's outputs
     }
 
     /// <summary>
-    /// The [n, h, w, 2] grid <c>affine_grid(theta, align_corners: false)</c> would build, computed as the broadcast sum
-    /// of a per-column and a per-row term (one full-size operation; LibTorch's affine_grid, a batched matrix product
-    /// with an inner size of 3, takes several times longer on the CPU).
+    /// The [n, h, w, 2] grid <c>affine_grid(theta, align_corners: false)</c> would build. On the CPU it is written
+    /// directly into the tensor with SIMD arithmetic (LibTorch's affine_grid, a batched product with an inner size of 3,
+    /// and broadcast tensor arithmetic over a last dimension of 2 both take several times longer); elsewhere it is a
+    /// broadcast sum of a per-column and a per-row term.
     /// </summary>
     static Tensor SamplingGrid(float[] theta, int n, int h, int w, Device device)
     {
-        var t = tensor(theta, new long[] { n, 1, 1, 2, 3 }, device: device);      // rows (x', y') of each 2x3 matrix
-        var xs = linspace(-1 + 1.0 / w, 1 - 1.0 / w, w, device: device).view(1, 1, w, 1);
-        var ys = linspace(-1 + 1.0 / h, 1 - 1.0 / h, h, device: device).view(1, h, 1, 1);
-        var columns = xs * t[.., .., .., .., 0] + t[.., .., .., .., 2];           // [n, 1, w, 2]
-        var rows = ys * t[.., .., .., .., 1];                                      // [n, h, 1, 2]
-        return columns + rows;
+        if (device.type != DeviceType.CPU)
+        {
+            var t = tensor(theta, new long[] { n, 1, 1, 2, 3 }, device: device);  // rows (x', y') of each 2x3 matrix
+            var xs = linspace(-1 + 1.0 / w, 1 - 1.0 / w, w, device: device).view(1, 1, w, 1);
+            var ys = linspace(-1 + 1.0 / h, 1 - 1.0 / h, h, device: device).view(1, h, 1, 1);
+            return xs * t[.., .., .., .., 0] + t[.., .., .., .., 2] + ys * t[.., .., .., .., 1];
+        }
+        var grid = empty(new long[] { n, h, w, 2 }, ScalarType.Float32);
+        var output = MemoryMarshal.Cast<byte, float>(grid.bytes);
+        var xx = new float[2 * w];                                                // x of each column, twice: (x0, x0, x1, x1, …)
+        for (int j = 0; j < w; j++) xx[2 * j] = xx[2 * j + 1] = (2 * j + 1f) / w - 1;
+        var scale = new float[2 * w];
+        var offset = new float[2 * w];
+        for (int b = 0; b < n; b++)
+        {
+            ReadOnlySpan<float> m = theta.AsSpan(6 * b, 6);
+            for (int j = 0; j < w; j++) { scale[2 * j] = m[0]; scale[2 * j + 1] = m[3]; }
+            for (int i = 0; i < h; i++)
+            {
+                float y = (2 * i + 1f) / h - 1, ox = m[1] * y + m[2], oy = m[4] * y + m[5];
+                for (int j = 0; j < w; j++) { offset[2 * j] = ox; offset[2 * j + 1] = oy; }
+                MultiplyAdd(scale, xx, offset, output.Slice((b * h + i) * 2 * w, 2 * w));   // (x', y') = (a, d)·x + (b·y + c, e·y + f)
+            }
+        }
+        return grid;
+    }
+
+    /// <summary>destination = a · b + c, element-wise, with <see cref="Vector{T}"/> lanes.</summary>
+    static void MultiplyAdd(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> destination)
+    {
+        int i = 0, lanes = Vector<float>.Count;
+        for (; i <= destination.Length - lanes; i += lanes)
+            (new Vector<float>(a[i..]) * new Vector<float>(b[i..]) + new Vector<float>(c[i..])).CopyTo(destination[i..]);
+        for (; i < destination.Length; i++) destination[i] = a[i] * b[i] + c[i];
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal sealed class DecodeJob
     public int SlotBytes { get; }
     public byte[] Buffer { get; }
     public Exception?[] Errors { get; }
-    public Span<byte> Slot(int slot) => Buffer.AsSpan(slot * SlotBytes, SlotBytes);
+    public ArraySegment<byte> Slot(int slot) => new(Buffer, slot * SlotBytes, SlotBytes);
     internal void SlotDone()
     {
         if (Interlocked.Decrement(ref _pending) == 0) _done.TrySetResult();

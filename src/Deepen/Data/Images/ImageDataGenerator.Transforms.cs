@@ -78,13 +78,24 @@ public sealed partial class ImageDataGenerator
         return result;
     }
 
-    /// <summary>Augments then standardizes a float batch with one drawn transform per sample; <paramref name="x"/> belongs to the caller and may be rescaled in place.</summary>
-    internal Tensor TransformBatch(Tensor x, IReadOnlyList<TransformParameters> parameters)
+    /// <summary>
+    /// Augments then standardizes a float batch with one drawn transform per sample; <paramref name="x"/> belongs to the
+    /// caller and may be rescaled in place. With <paramref name="rescaled"/>, <paramref name="x"/> was already multiplied
+    /// by <see cref="Rescale"/> (allowed when <see cref="RescalesFirst"/>).
+    /// </summary>
+    internal Tensor TransformBatch(Tensor x, IReadOnlyList<TransformParameters> parameters, bool rescaled = false)
     {
         using var scope = NewDisposeScope();
         var augmented = Apply(x, parameters);
-        return StandardizeOwned(augmented).MoveToOuterDisposeScope();
+        return (rescaled ? augmented : StandardizeOwned(augmented)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Whether rescaling may happen first, fused with the conversion of decoded bytes to floats: true when every other
+    /// step is linear in the pixel values (geometric warps with a zero fill) and nothing sees the unscaled values.
+    /// </summary>
+    internal bool RescalesFirst => Rescale is not null && PreprocessingFunction is null && BrightnessRange is null
+        && ChannelShiftRange == 0 && (FillMode != FillMode.Constant || Cval == 0);
 
     TransformParameters Draw(Random random, int height, int width)
     {

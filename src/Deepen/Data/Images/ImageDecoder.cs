@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Deepen.Data.Audit;
 using SkiaSharp;
 
@@ -5,50 +6,78 @@ namespace Deepen.Data.Images;
 
 /// <summary>
 /// Decodes image files with SkiaSharp into channels-last bytes of a fixed size. Thread-safe and torch-free, so it
-/// runs on the pipeline's worker threads. Large JPEGs are decoded at a reduced DCT scale (1/2, 1/4, 1/8) that is
-/// still at least the target size, then resized.
+/// runs on the pipeline's worker threads. JPEGs larger than the target are decoded at the smallest DCT scale
+/// (k/8) that is still at least the target size, then resized. Colour images are written as RGBA (4 bytes per pixel,
+/// unpremultiplied) straight into the destination, and for "rgb" compacted in place to 3 bytes per pixel.
 /// </summary>
 internal static class ImageDecoder
 {
+    /// <summary>Bytes per pixel the destination must hold for <paramref name="mode"/>: 1 for grayscale, 4 (RGBA) otherwise.</summary>
+    public static int SlotChannels(ColorMode mode) => mode == ColorMode.Grayscale ? 1 : 4;
+
     /// <summary>
-    /// Decodes <paramref name="data"/> into <paramref name="destination"/> (height × width × channels bytes).
-    /// Throws <see cref="ImageDecodeException"/> for anything that is not a complete, decodable image.
+    /// Decodes <paramref name="data"/> into <paramref name="destination"/> (height × width × <see cref="SlotChannels"/>
+    /// bytes of an array, pinned while Skia writes to it). The image, height × width × <c>colorMode.Channels()</c>
+    /// bytes, starts at the destination's offset. Throws <see cref="ImageDecodeException"/> for anything that is not a
+    /// complete, decodable image.
     /// </summary>
-    public static void Decode(byte[] data, Span<byte> destination, int height, int width, ColorMode colorMode,
+    public static void Decode(byte[] data, ArraySegment<byte> destination, int height, int width, ColorMode colorMode,
         Interpolation interpolation, bool keepAspectRatio)
     {
+        if (destination.Array is null || destination.Count != height * width * SlotChannels(colorMode))
+            throw new ArgumentException($"The destination holds {destination.Count} bytes; {height}x{width} pixels of {SlotChannels(colorMode)} bytes need {height * width * SlotChannels(colorMode)}.", nameof(destination));
         using var codec = OpenCodec(data);
-        var info = codec.Info;
-        var size = info.Size;
-        if (!keepAspectRatio && (size.Width >= 2 * width || size.Height >= 2 * height))
+        var size = codec.Info.Size;
+        if (size.Width > width && size.Height > height)
         {
             float scale = Math.Max((float)width / size.Width, (float)height / size.Height);
             var scaled = codec.GetScaledDimensions(scale);
             if (scaled.Width >= width && scaled.Height >= height) size = scaled;
         }
-        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
-        if (result != SKCodecResult.Success) throw Failure(result, data);
-
-        SKBitmap source = decoded;
-        SKBitmap? cropped = null, resized = null;
+        var target = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        bool gray = colorMode == ColorMode.Grayscale;
+        var pin = GCHandle.Alloc(destination.Array!, GCHandleType.Pinned);
         try
         {
-            if (keepAspectRatio) source = cropped = CropToAspect(decoded, height, width);
-            if (source.Width != width || source.Height != height)
+            IntPtr slot = pin.AddrOfPinnedObject() + destination.Offset;
+            if (!gray && !keepAspectRatio && size.Width == width && size.Height == height)
             {
-                resized = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-                if (!source.ScalePixels(resized, Sampling(interpolation)))
-                    throw new ImageDecodeException(AnomalyKind.Corrupt, $"resizing from {source.Width}x{source.Height} to {width}x{height} failed");
-                source = resized;
+                var direct = codec.GetPixels(target, slot);                // already the right size: decode in place
+                if (direct != SKCodecResult.Success) throw Failure(direct, data);
+                if (colorMode == ColorMode.Rgb) RgbaToRgbInPlace(destination.AsSpan());
+                return;
             }
-            CopyChannels(source, destination, colorMode);
+            using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+            var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
+            if (result != SKCodecResult.Success) throw Failure(result, data);
+            using var cropped = keepAspectRatio ? CropToAspect(decoded, height, width) : null;
+            var source = cropped ?? decoded;
+            if (gray)
+            {
+                using var resized = new SKBitmap(target);
+                Resize(source, resized.PeekPixels(), interpolation);
+                ToGray(resized, destination);
+            }
+            else
+            {
+                using var pixmap = new SKPixmap(target, slot, width * 4);
+                Resize(source, pixmap, interpolation);
+                if (colorMode == ColorMode.Rgb) RgbaToRgbInPlace(destination.AsSpan());
+            }
         }
         finally
         {
-            cropped?.Dispose();
-            resized?.Dispose();
+            pin.Free();
         }
+    }
+
+    static void Resize(SKBitmap source, SKPixmap destination, Interpolation interpolation)
+    {
+        bool ok = source.Width == destination.Width && source.Height == destination.Height
+            ? source.PeekPixels().ReadPixels(destination)
+            : source.ScalePixels(destination, Sampling(interpolation));
+        if (!ok)
+            throw new ImageDecodeException(AnomalyKind.Corrupt, $"resizing from {source.Width}x{source.Height} to {destination.Width}x{destination.Height} failed");
     }
 
     /// <summary>Opens a codec, classifying failures (empty, not an image, truncated header, corrupt header).</summary>
@@ -115,33 +144,37 @@ internal static class ImageDecoder
         return subset;
     }
 
-    /// <summary>RGBA rows (of <c>bitmap.RowBytes</c> stride) to the colour mode's channels; gray uses PIL's fixed-point luma.</summary>
-    static void CopyChannels(SKBitmap bitmap, Span<byte> destination, ColorMode mode)
+    /// <summary>Drops alpha in place: RGBA pixels become packed RGB at the start of <paramref name="pixels"/>, four pixels per step.</summary>
+    internal static void RgbaToRgbInPlace(Span<byte> pixels)
     {
-        int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes, c = mode.Channels();
+        int count = pixels.Length / 4, blocks = count / 4;
+        var words = MemoryMarshal.Cast<byte, uint>(pixels[..(blocks * 16)]);
+        for (int k = 0; k < blocks; k++)
+        {
+            uint p0 = words[4 * k], p1 = words[4 * k + 1], p2 = words[4 * k + 2], p3 = words[4 * k + 3];
+            words[3 * k] = (p0 & 0xFFFFFF) | (p1 << 24);                  // R0 G0 B0 R1 (little-endian)
+            words[3 * k + 1] = ((p1 >> 8) & 0xFFFF) | (p2 << 16);          // G1 B1 R2 G2
+            words[3 * k + 2] = ((p2 >> 16) & 0xFF) | (p3 << 8);            // B2 R3 G3 B3
+        }
+        for (int p = blocks * 4; p < count; p++)
+        {
+            pixels[3 * p] = pixels[4 * p];
+            pixels[3 * p + 1] = pixels[4 * p + 1];
+            pixels[3 * p + 2] = pixels[4 * p + 2];
+        }
+    }
+
+    /// <summary>RGBA to PIL's fixed-point luma: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16.</summary>
+    static void ToGray(SKBitmap bitmap, Span<byte> destination)
+    {
+        int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
         var all = bitmap.GetPixelSpan();
         for (int y = 0; y < h; y++)
         {
             var row = all.Slice(y * stride, w * 4);
-            var dest = destination.Slice(y * w * c, w * c);
-            switch (mode)
-            {
-                case ColorMode.Rgba:
-                    row.CopyTo(dest);
-                    break;
-                case ColorMode.Rgb:
-                    for (int x = 0, s = 0, d = 0; x < w; x++, s += 4, d += 3)
-                    {
-                        dest[d] = row[s];
-                        dest[d + 1] = row[s + 1];
-                        dest[d + 2] = row[s + 2];
-                    }
-                    break;
-                default:
-                    for (int x = 0, s = 0; x < w; x++, s += 4)
-                        dest[x] = (byte)((row[s] * 19595 + row[s + 1] * 38470 + row[s + 2] * 7471 + 0x8000) >> 16);
-                    break;
-            }
+            var dest = destination.Slice(y * w, w);
+            for (int x = 0, s = 0; x < w; x++, s += 4)
+                dest[x] = (byte)((row[s] * 19595 + row[s + 1] * 38470 + row[s + 2] * 7471 + 0x8000) >> 16);
         }
     }
 }

@@ -23,7 +23,7 @@ public abstract class ImageFileIterator : IBatchSource
     readonly byte[]?[]? _cache;
     readonly string? _reportPath;
     readonly string _reportKey;
-    readonly int _slotBytes;
+    readonly int _slotBytes, _imageBytes;
 
     private protected ImageFileIterator(ImageFileList files, ImageDataGenerator? generator, Size2 targetSize, ColorMode colorMode,
         ClassMode classMode, int batchSize, bool shuffle, int? seed, Interpolation interpolation, bool keepAspectRatio,
@@ -43,7 +43,8 @@ public abstract class ImageFileIterator : IBatchSource
         AuditReport = report;
         _reportPath = reportPath;
         _reportKey = reportKey;
-        _slotBytes = TargetSize.Rows * TargetSize.Cols * colorMode.Channels();
+        _slotBytes = TargetSize.Rows * TargetSize.Cols * ImageDecoder.SlotChannels(colorMode);     // decoding space per image
+        _imageBytes = TargetSize.Rows * TargetSize.Cols * colorMode.Channels();                   // the image, at the slot's start
         if (Pipeline.Cache) _cache = new byte[files.Count][];
         ClassIndices = files.ClassNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i);
         if (classMode == ClassMode.Binary && NumClasses != 2)
@@ -121,12 +122,12 @@ public abstract class ImageFileIterator : IBatchSource
     {
         int file = job.Indices[slot];
         if (_failed.ContainsKey(file)) throw new KnownFailure();
-        if (_cache?[file] is byte[] cached) { cached.CopyTo(job.Slot(slot)); return; }
+        if (_cache?[file] is byte[] cached) { cached.CopyTo(job.Slot(slot).AsSpan()); return; }     // cached: image bytes only
         byte[] data;
         try { data = File.ReadAllBytes(_files.Paths[file]); }
         catch (Exception e) { throw ImageDecodeException.From(e); }
         ImageDecoder.Decode(data, job.Slot(slot), TargetSize.Rows, TargetSize.Cols, ColorMode, Interpolation, KeepAspectRatio);
-        if (_cache is not null) _cache[file] = job.Slot(slot).ToArray();
+        if (_cache is not null) _cache[file] = job.Slot(slot).AsSpan(0, _imageBytes).ToArray();
     }
 
     sealed class KnownFailure : Exception { }
@@ -145,15 +146,17 @@ public abstract class ImageFileIterator : IBatchSource
 
         using var scope = NewDisposeScope();
         var raw = empty(new long[] { n, h, w, c }, ScalarType.Byte);
-        job.Buffer.AsSpan(0, n * _slotBytes).CopyTo(raw.bytes);
-        var x = raw.to(ScalarType.Float32);
+        var bytes = raw.bytes;
+        for (int s = 0; s < n; s++) job.Slot(s).AsSpan(0, _imageBytes).CopyTo(bytes.Slice(s * _imageBytes, _imageBytes));
+        bool rescaled = Generator?.RescalesFirst == true;
+        var x = rescaled ? raw.mul(Generator!.Rescale!.Value) : raw.to(ScalarType.Float32);   // one pass: bytes → scaled floats
         if (ok.Count < n)
         {
             x = x.index_select(0, tensor(ok.Select(s => (long)s).ToArray()));
             parameters = parameters?.Where((_, s) => job.Errors[s] is null).ToArray();
         }
         if (Backend.Device.type != TorchSharp.DeviceType.CPU) x = x.to(Backend.Device);
-        if (Generator is not null) x = Generator.TransformBatch(x, parameters!);
+        if (Generator is not null) x = Generator.TransformBatch(x, parameters!, rescaled);
         var y = Targets(ok.Select(s => _files.Labels[job.Indices[s]]).ToArray(), x);
         return new Batch(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope());
     }

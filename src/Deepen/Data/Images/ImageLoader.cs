@@ -29,8 +29,8 @@ public static class ImageLoader
         var size = (targetSize ?? throw new ArgumentNullException(nameof(targetSize))).Validate(nameof(targetSize));
         var color = EnumText.Parse<ColorMode>(colorMode, nameof(colorMode));
         var interp = EnumText.Parse<Interpolation>(interpolation, nameof(interpolation));
-        int channels = color.Channels();
-        var pixels = new byte[size.Rows * size.Cols * channels];
+        int slotChannels = ImageDecoder.SlotChannels(color);                 // RGBA for rgb and rgba, 1 byte for grayscale
+        var pixels = new byte[size.Rows * size.Cols * slotChannels];
         try
         {
             ImageDecoder.Decode(File.ReadAllBytes(path), pixels, size.Rows, size.Cols, color, interp, keepAspectRatio: false);
@@ -40,7 +40,8 @@ public static class ImageLoader
             var failure = ImageDecodeException.From(e);
             throw new InvalidDataException($"Image \"{path}\" cannot be loaded: {failure.Message}", e);
         }
-        using var bytes = tensor(pixels, new long[] { size.Rows, size.Cols, channels });
+        int channels = color.Channels();                                    // the decoder packs the image at the start
+        using var bytes = tensor(pixels[..(size.Rows * size.Cols * channels)], new long[] { size.Rows, size.Cols, channels });
         return bytes.to(ScalarType.Float32);
     }
 }

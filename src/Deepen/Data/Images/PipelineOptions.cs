@@ -19,7 +19,7 @@ public sealed record PipelineOptions
     /// <summary>Batches prepared ahead of the one being trained on (Keras's <c>max_queue_size</c>). Default 4.</summary>
     public int MaxQueueSize { get; init; } = 4;
     /// <summary>
-    /// Keep every decoded, resized image in memory (height × width × channels bytes each) so later epochs skip
+    /// Keep every decoded, resized image in memory (height × width × 4 bytes each, 1 for grayscale) so later epochs skip
     /// decoding. Default false: images are streamed from disk each epoch.
     /// </summary>
     public bool Cache { get; init; }

@@ -122,6 +122,23 @@ public class FlowFromDirectoryTests
     }
 
     [Fact]
+    public void RescaleGivesTheSameValuesFusedOrNot()
+    {
+        using var dir = new TempDir();
+        TestImages.Png(dir.File("c/a.png"), 10, 8, TestImages.Solid(100, 51, 255));
+        var results = new List<float[]>();
+        foreach (var gen in new[] { new ImageDataGenerator(rescale: 1 / 255.0), new ImageDataGenerator(rescale: 1 / 255.0, preprocessingFunction: t => t * 1) })
+        {
+            using var b = Flow(dir.Path, "sparse", gen: gen).GetBatches(0).Single();
+            Assert.Equal(ScalarType.Float32, b.X.dtype);
+            var px = b.X[0, 4, 5].data<float>().ToArray();
+            Assert.Equal(new[] { 100 / 255f, 51 / 255f, 1f }, px, (a, e) => Math.Abs(a - e) < 1e-6);
+            results.Add(TestImages.Values(b.X));
+        }
+        Assert.Equal(results[0], results[1]);                                   // fused (first) and separate rescaling agree
+    }
+
+    [Fact]
     public void AllFormatsDecode()
     {
         using var dir = new TempDir();
