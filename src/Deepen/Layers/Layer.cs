@@ -98,6 +98,32 @@ public abstract partial class Layer
     /// <param name="training">True during training (dropout and batch statistics are active).</param>
     public abstract Tensor Call(Tensor inputs, bool training = false);
 
+    /// <summary>
+    /// Whether the layer passes the mask of its input through unchanged (Keras's <c>supports_masking</c>), e.g.
+    /// Dropout or Dense applied per time step. Layers that consume a mask (recurrent layers, pooling over time)
+    /// override <see cref="Call(Tensor, Tensor?, bool)"/> and <see cref="ComputeMask"/> instead.
+    /// </summary>
+    public virtual bool SupportsMasking => false;
+
+    /// <summary>
+    /// The mask of this layer's output (Keras's <c>compute_mask</c>): a boolean tensor [batch, time] where true marks
+    /// real (not padded) steps, or null for none. By default the input mask passes through when
+    /// <see cref="SupportsMasking"/> and is dropped otherwise. <c>Embedding(maskZero: true)</c> creates one.
+    /// </summary>
+    /// <param name="inputs">The layer's input batch.</param>
+    /// <param name="mask">The input's mask, or null.</param>
+    public virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask) => SupportsMasking ? mask : null;
+
+    /// <summary>
+    /// Computes the output given the input's mask (null when there is none). Models call this overload; layers that
+    /// use masks (LSTM, GRU, SimpleRNN, GlobalAveragePooling1D, MultiHeadAttention, …) override it. The default
+    /// ignores the mask.
+    /// </summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="mask">A boolean [batch, time] tensor, true for real steps, or null.</param>
+    /// <param name="training">True during training.</param>
+    public virtual Tensor Call(Tensor inputs, Tensor? mask, bool training) => Call(inputs, training);
+
     /// <summary>The output shape for an input shape (batch dimension excluded).</summary>
     public abstract Shape ComputeOutputShape(Shape inputShape);
 
@@ -113,7 +139,8 @@ public abstract partial class Layer
     internal virtual string? FinalActivation => null;
 
     /// <summary>The output before <see cref="FinalActivation"/>; layers with an activation override it.</summary>
-    internal virtual Tensor CallWithoutActivation(Tensor inputs, bool training) => Call(inputs, training);
+    internal virtual Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) =>
+        mask is null ? Call(inputs, training) : Call(inputs, mask, training);
 
     /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
     protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)

@@ -92,9 +92,17 @@ public sealed class Sequential : Model
         if (_layers.Count == 0) throw new InvalidOperationException($"Model \"{Name}\" has no layers.");
         using var scope = NewDisposeScope();
         var h = x;
-        for (int i = 0; i < _layers.Count - 1; i++) h = _layers[i].Call(h, training);
+        Tensor? mask = null;                                // Keras's mask propagation: Embedding(maskZero) → LSTM …
+        for (int i = 0; i < _layers.Count - 1; i++)
+        {
+            var layer = _layers[i];
+            var next = mask is null ? layer.Call(h, training) : layer.Call(h, mask, training);
+            mask = layer.ComputeMask(h, mask);
+            h = next;
+        }
         var last = _layers[^1];
-        var y = logits ? last.CallWithoutActivation(h, training) : last.Call(h, training);
+        var y = logits ? last.CallWithoutActivation(h, mask, training)
+            : mask is null ? last.Call(h, training) : last.Call(h, mask, training);
         return y.MoveToOuterDisposeScope();
     }
 

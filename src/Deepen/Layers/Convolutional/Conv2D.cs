@@ -87,7 +87,7 @@ public sealed class Conv2D : Layer
 
     internal override string? FinalActivation => Activation;
 
-    internal override Tensor CallWithoutActivation(Tensor inputs, bool training)
+    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
     {
         using var scope = NewDisposeScope();
         // (N, H, W, C) viewed as (N, C, H, W): a channels-last strided view, which LibTorch's convolutions prefer.
@@ -106,8 +106,8 @@ public sealed class Conv2D : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (Activation == "linear") return CallWithoutActivation(inputs, training);
-        using var z = CallWithoutActivation(inputs, training);
+        if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
+        using var z = CallWithoutActivation(inputs, null, training);
         return _activation(z);
     }
 

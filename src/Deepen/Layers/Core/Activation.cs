@@ -25,7 +25,7 @@ public sealed class Activation : Layer
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
     internal override string? FinalActivation => Function;
-    internal override Tensor CallWithoutActivation(Tensor inputs, bool training) => inputs.alias();
+    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) => inputs.alias();
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig().Set("activation", Function);
 }

@@ -59,14 +59,14 @@ public sealed class Dense : Layer
     }
 
     internal override string? FinalActivation => Activation;
-    internal override Tensor CallWithoutActivation(Tensor inputs, bool training) =>
+    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) =>
         nn.functional.linear(inputs, Kernel.Value, _bias?.Value);
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (Activation == "linear") return CallWithoutActivation(inputs, training);
-        using var z = CallWithoutActivation(inputs, training);
+        if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
+        using var z = CallWithoutActivation(inputs, null, training);
         return _activation(z);
     }
 
