@@ -41,15 +41,19 @@ internal sealed class BatchPrefetcher : IDisposable
     readonly Thread[] _threads;
     readonly Action<DecodeJob, int> _decode;
 
-    public BatchPrefetcher(int workers, Action<DecodeJob, int> decode)
+    readonly int _nice;
+
+    public BatchPrefetcher(int workers, Action<DecodeJob, int> decode, int nice = 0)
     {
         _decode = decode;
+        _nice = nice;
         _threads = Enumerable.Range(0, workers).Select(i => new Thread(Work) { IsBackground = true, Name = $"deepen-decode-{i}" }).ToArray();
         foreach (var t in _threads) t.Start();
     }
 
     void Work()
     {
+        WorkerPriority.Lower(_nice);
         try
         {
             foreach (var (job, slot) in _work.GetConsumingEnumerable(_cancel.Token))

@@ -110,7 +110,7 @@ public abstract class ImageFileIterator : IBatchSource
         if (Samples == 0) yield break;
         var batches = EpochOrder(epoch).Chunk(BatchSize).ToArray();
         var augmentation = new Random(Seeds.Mix(Seed, epoch, 2));
-        using var prefetcher = new BatchPrefetcher(Pipeline.WorkerCount, DecodeSlot);
+        using var prefetcher = new BatchPrefetcher(Pipeline.WorkerCount, DecodeSlot, Pipeline.WorkerNice);
         foreach (var job in prefetcher.Run(batches, Pipeline.MaxQueueSize, _slotBytes))
         {
             var batch = Assemble(job, augmentation, epoch);

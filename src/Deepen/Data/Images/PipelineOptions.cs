@@ -24,12 +24,20 @@ public sealed record PipelineOptions
     /// </summary>
     public bool Cache { get; init; }
 
+    /// <summary>
+    /// How much the decoding threads defer to LibTorch's compute threads (a Linux nice value for them, 0–19; ignored
+    /// elsewhere). Default 0. A value such as 10 makes decoding run in the gaps of training instead of preempting it,
+    /// at the cost of the pipeline's own throughput when nothing else waits for the CPU (see benchmarks/pipeline).
+    /// </summary>
+    public int WorkerNice { get; init; }
+
     internal int WorkerCount => Workers ?? Environment.ProcessorCount;
 
     internal PipelineOptions Validate()
     {
         if (Workers is int w) Check.Positive(w, nameof(Workers));
         Check.Positive(MaxQueueSize, nameof(MaxQueueSize));
+        if (WorkerNice is < 0 or > 19) throw Check.Invalid(nameof(WorkerNice), WorkerNice, "an integer from 0 to 19");
         return this;
     }
 }
