@@ -3,7 +3,7 @@
 //   train     seed-CNN training images/s fed by that pipeline versus by in-memory tensors (same model, same steps)
 // Usage: dotnet run -c Release --project benchmarks/pipeline -- --data DIR [--runs 5] [--warmup 1] [--steps 20]
 //        [--mode all|pipeline|train] [--interpolation nearest|bilinear]   (resizing filter; nearest is Keras's default)
-//        [--nice N] [--workers N]   (PipelineOptions.WorkerNice, default 0, and Workers, default one per core)
+//        [--nice N] [--workers N] [--threads N]   (PipelineOptions.WorkerNice, default 0, and Workers, default one per core)
 // Pipeline results are also printed as "RESULT deepen <config> <images/s>" lines, which run.sh collects.
 using System.Diagnostics;
 using Deepen;
@@ -22,6 +22,7 @@ int warmup = int.Parse(Arg("--warmup") ?? "0");
 int steps = int.Parse(Arg("--steps") ?? "20");
 string mode = Arg("--mode") ?? "all";
 string interpolation = Arg("--interpolation") ?? "nearest";                     // Keras's flow_from_directory default
+if (Arg("--threads") is string th) Backend.Threads = int.Parse(th);               // LibTorch threads of the consumer (default: cores)
 var options = new PipelineOptions { WorkerNice = int.Parse(Arg("--nice") ?? "0"), Workers = Arg("--workers") is string wk ? int.Parse(wk) : null };
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, LibTorch threads {Backend.Threads}, {RuntimeInformationText()}");
 
