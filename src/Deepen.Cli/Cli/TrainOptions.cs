@@ -17,6 +17,8 @@ public sealed record TrainOptions
     public string Optimizer { get; init; } = "adam";
     public double? LearningRate { get; init; }
     public AugmentSpec Augment { get; init; } = AugmentSpec.None;
+    /// <summary>Train under the mixed_bfloat16 dtype policy (bf16 compute, float32 weights).</summary>
+    public bool MixedPrecision { get; init; }
     /// <summary>EarlyStopping patience on val_loss (restoring the best weights), or null.</summary>
     public int? EarlyStopping { get; init; }
     public int Seed { get; init; } = 42;

@@ -54,7 +54,8 @@ public static class TrainRun
         var model = ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), train.NumClasses);
         model.ClassNames = train.ClassNames.ToArray();
         bool binary = train.NumClasses == 2;
-        model.Compile(optimizer, binary ? "binary_crossentropy" : "sparse_categorical_crossentropy", ["accuracy"]);
+        model.Compile(optimizer, binary ? "binary_crossentropy" : "sparse_categorical_crossentropy", ["accuracy"],
+            dtypePolicy: o.MixedPrecision ? "mixed_bfloat16" : "float32");
         if (o.Verbose > 0) model.Summary();
 
         var callbacks = new List<Callback>();
@@ -96,7 +97,7 @@ public static class TrainRun
             ["test"] = o.TestDir ?? "none", ["model"] = o.Model, ["image size"] = $"{o.ImageSize.Width}x{o.ImageSize.Height}",
             ["color mode"] = o.ColorMode, ["epochs"] = $"{history.Epochs.Count} of {o.Epochs}", ["batch size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["optimizer"] = optimizer.ToString(), ["augment"] = o.Augment.ToString(), ["early stopping"] = o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "off",
-            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
+            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["dtype policy"] = model.DTypePolicy.Name, ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
         };
         if (evaluation is not null)
         {

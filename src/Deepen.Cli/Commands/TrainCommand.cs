@@ -30,11 +30,12 @@ public static class TrainCommand
         var early = new Option<int?>("--early-stopping") { Description = "Stop when val_loss has not improved for N epochs (restores the best weights)." };
         var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation).", DefaultValueFactory = _ => 42 };
         var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
+        var mixed = new Option<bool>("--mixed-precision") { Description = "Compute in bfloat16 with float32 weights (Keras's mixed_bfloat16 policy); fast on CPUs with AVX512-BF16/AMX and on recent GPUs." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only errors and the report's path." };
 
         var command = new Command("train", "Train an image classifier on class folders.")
         {
-            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, quiet,
+            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, quiet,
         };
         command.SetBody(p =>
         {
@@ -44,7 +45,7 @@ public static class TrainCommand
                 OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
                 Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
                 LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
-                Seed = p.GetValue(seed), Strict = p.GetValue(strict), Verbose = p.GetValue(quiet) ? 0 : 1,
+                Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
             });
             Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;

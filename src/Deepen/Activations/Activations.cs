@@ -40,6 +40,9 @@ public static class Activations
         return n;
     }
 
+    /// <summary>Whether the activation outputs probabilities (sigmoid, softmax): under a mixed policy they run in float32.</summary>
+    internal static bool IsProbability(string name) => name is "sigmoid" or "softmax";
+
     /// <summary>The activation function called <paramref name="name"/>.</summary>
     public static Func<Tensor, Tensor> Get(string? name) => Table[Resolve(name)];
 }

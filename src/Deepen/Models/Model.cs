@@ -3,6 +3,7 @@ using Deepen.Data;
 using Deepen.Layers;
 using Deepen.Losses;
 using Deepen.Metrics;
+using Deepen.MixedPrecision;
 using Deepen.Optimizers;
 using Deepen.Saving;
 using Deepen.Training;
@@ -97,7 +98,9 @@ public abstract partial class Model : IDisposable
     /// <param name="optimizer">A name or an <see cref="Optimizers.Optimizer"/>.</param>
     /// <param name="loss">A name or a <see cref="Losses.Loss"/>.</param>
     /// <param name="metrics">Metric names and/or <see cref="Metric"/> objects.</param>
-    public void Compile(OptimizerSpec optimizer, LossSpec loss, IEnumerable<object>? metrics = null)
+    /// <param name="dtypePolicy">The precision policy: "float32" or "mixed_bfloat16" (see <see cref="MixedPrecision.DTypePolicy"/>);
+    /// null keeps the model's policy, which starts as <see cref="MixedPrecision.DTypePolicy.Global"/>.</param>
+    public void Compile(OptimizerSpec optimizer, LossSpec loss, IEnumerable<object>? metrics = null, DTypePolicy? dtypePolicy = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -112,7 +115,27 @@ public abstract partial class Model : IDisposable
         Optimizer = optimizer.Value;
         Loss = loss.Value;
         CompiledMetrics = list;
+        if (dtypePolicy is not null) DTypePolicy = dtypePolicy;
         _boundParameters = null;
+    }
+
+    /// <summary>
+    /// The precision the model computes in: float32, or mixed_bfloat16 (bf16 convolutions and matrix products, float32
+    /// weights, optimizer state and loss). Applies to Fit, Evaluate, Predict and Call. Defaults to
+    /// <see cref="MixedPrecision.DTypePolicy.Global"/> at construction; set it directly or through <see cref="Compile"/>.
+    /// </summary>
+    public DTypePolicy DTypePolicy { get; set; } = DTypePolicy.Global;
+
+    /// <summary>
+    /// Runs <see cref="Forward"/> under the model's precision policy; the output is float32 whatever the policy.
+    /// </summary>
+    internal Tensor Run(Tensor x, bool training, bool logits)
+    {
+        if (!DTypePolicy.IsMixed) return Forward(x, training, logits);
+        using var autocast = Autocast.Enter(DTypePolicy);
+        var y = Forward(x, training, logits);
+        if (y.dtype == ScalarType.Float32) return y;
+        using (y) return y.to(ScalarType.Float32);
     }
 
     /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
@@ -131,7 +154,7 @@ public abstract partial class Model : IDisposable
     {
         EnsureBuiltFor(x, "x");
         using var input = x.device == Device ? x.alias() : x.to(Device);
-        return Forward(input, training, logits: false);
+        return Run(input, training, logits: false);
     }
 
     /// <summary>Builds from a data tensor's shape, or checks the shape against the built model.</summary>

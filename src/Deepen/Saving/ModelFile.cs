@@ -89,6 +89,7 @@ public static class ModelFile
         };
         if (model.ClassNames is { } names)
             root["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
+        root["dtype_policy"] = model.DTypePolicy.Name;
         if (model.IsCompiled)
         {
             root["compile_config"] = new JsonObject
@@ -164,6 +165,12 @@ public static class ModelFile
             { throw new ModelFileException(path, $"class_names in config.json must be an array of strings ({e.Message}).", e); }
         }
 
+        if (config["dtype_policy"] is JsonNode policyNode)
+        {
+            try { model.DTypePolicy = MixedPrecision.DTypePolicy.Get(policyNode.GetValue<string>()); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+            { throw new ModelFileException(path, $"dtype_policy in config.json must be \"float32\" or \"mixed_bfloat16\", found {policyNode.ToJsonString()}.", e); }
+        }
         if (compile && config["compile_config"] is JsonObject cc)
         {
             try

@@ -35,6 +35,7 @@ internal sealed class Trainer
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
         var history = new History();
+        WarnIfEmulated(verbose);
         var cbs = (callbacks ?? Enumerable.Empty<Callback>()).ToList();
         foreach (var cb in cbs) cb.Model = _model;
         _model.StopTraining = false;
@@ -102,6 +103,17 @@ internal sealed class Trainer
         return history;
     }
 
+    static bool _warnedEmulated;
+
+    /// <summary>Says once per process when a mixed policy runs where bf16 is emulated (much slower than float32).</summary>
+    void WarnIfEmulated(int verbose)
+    {
+        if (verbose == 0 || _warnedEmulated || !_model.DTypePolicy.IsMixed || MixedPrecision.DTypePolicy.HardwareSupportsBFloat16(_model.Device)) return;
+        _warnedEmulated = true;
+        Console.WriteLine($"Warning: dtype policy {_model.DTypePolicy.Name} on a CPU without bf16 instructions (avx512_bf16/amx_bf16): " +
+                          "LibTorch emulates bfloat16 there and training is much slower than with float32.");
+    }
+
     static bool OverridesBatchEnd(Callback cb) =>
         cb.GetType().GetMethod(nameof(Callback.OnTrainBatchEnd))!.DeclaringType != typeof(Callback);
 
@@ -136,7 +148,7 @@ internal sealed class Trainer
             w = w is null ? cw : w * cw;
         }
         bool fused = FusedLogits;
-        var output = _model.Forward(x, training: true, logits: fused);
+        var output = _model.Run(x, training: true, logits: fused);
         var loss = Loss.Compute(y, output, fused || Loss.FromLogits, w);
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
@@ -189,7 +201,7 @@ internal sealed class Trainer
                 }
                 var x = batch.X.device == _model.Device ? batch.X : batch.X.to(_model.Device);
                 var y = batch.Y.device == _model.Device ? batch.Y : batch.Y.to(_model.Device);
-                var output = _model.Forward(x, training: false, logits: fused);
+                var output = _model.Run(x, training: false, logits: fused);
                 lossMean.Update(Loss.Compute(y, output, fused || Loss.FromLogits, null), batch.Size);
                 var probs = fused ? _model.FinalActivationFunction(output) : Loss.FromLogits ? LogitsToProbabilities(output) : output;
                 foreach (var m in metrics) m.UpdateState(y, probs);
@@ -218,7 +230,7 @@ internal sealed class Trainer
                 {
                     _model.EnsureBuiltFor(batch.X, "x");
                     var x = batch.X.device == _model.Device ? batch.X : batch.X.to(_model.Device);
-                    var y = _model.Forward(x, training: false, logits: false);
+                    var y = _model.Run(x, training: false, logits: false);
                     outputs.Add(y.cpu().MoveToOuterDisposeScope());
                 }
                 step++;

@@ -393,6 +393,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void MixedPrecisionTrainsUnderTheBFloat16PolicyAndSavesFloat32Weights()
+    {
+        string output = _f.NewFolder("mixed");
+        DeepenRunner.Expect(0, "train", "--train", _f.Binary.Train, "--out", output, "--model", "small-cnn", "--image-size", "12",
+            "--epochs", "1", "--batch-size", "8", "--seed", "1", "--mixed-precision", "--quiet");
+        using var model = Model.Load(Path.Combine(output, "model.deepen"));
+        Assert.Equal("mixed_bfloat16", model.DTypePolicy.Name);
+        Assert.All(model.Weights, w => Assert.Equal(ScalarType.Float32, w.Value.dtype));
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report", "report.json"))).RootElement;
+        Assert.Equal("mixed_bfloat16", Setting(report, "dtype policy"));
+    }
+
+    [Fact]
     public void AJsonModelSpecIsBuiltWithTheClassificationHead()
     {
         string root = _f.NewFolder("spec");

@@ -1,3 +1,4 @@
+using Deepen.MixedPrecision;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -99,7 +100,15 @@ public sealed class Conv2D : Layer
             x = nn.functional.pad(x, new[] { _padCols.Item1, _padCols.Item2, _padRows.Item1, _padRows.Item2 });
             pad = new long[] { 0, 0 };
         }
-        var y = nn.functional.conv2d(x, Kernel.Value, _bias?.Value, Strides.ToLongs(), pad, DilationRate.ToLongs());
+        var kernel = Kernel.Value;
+        var bias = _bias?.Value;
+        if (Autocast.Dtype is not null)
+        {
+            x = Autocast.Cast(x);                             // mixed precision: bf16 convolution, float32 master weights
+            kernel = Autocast.Cast(kernel);
+            bias = bias is null ? null : Autocast.Cast(bias);
+        }
+        var y = nn.functional.conv2d(x, kernel, bias, Strides.ToLongs(), pad, DilationRate.ToLongs());
         return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
     }
 
@@ -108,7 +117,7 @@ public sealed class Conv2D : Layer
     {
         if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
         using var z = CallWithoutActivation(inputs, null, training);
-        return _activation(z);
+        return Activations.Activations.IsProbability(Activation) ? _activation(Autocast.ToFloat32(z)) : _activation(z);
     }
 
     /// <inheritdoc/>

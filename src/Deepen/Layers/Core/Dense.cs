@@ -1,3 +1,4 @@
+using Deepen.MixedPrecision;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,15 +60,20 @@ public sealed class Dense : Layer
     }
 
     internal override string? FinalActivation => Activation;
-    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) =>
-        nn.functional.linear(inputs, Kernel.Value, _bias?.Value);
+    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
+    {
+        if (Autocast.Dtype is null) return nn.functional.linear(inputs, Kernel.Value, _bias?.Value);
+        using var scope = NewDisposeScope();                // mixed precision: bf16 product, float32 master weights
+        return nn.functional.linear(Autocast.Cast(inputs), Autocast.Cast(Kernel.Value), _bias is null ? null : Autocast.Cast(_bias.Value))
+            .MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
         using var z = CallWithoutActivation(inputs, null, training);
-        return _activation(z);
+        return Activations.Activations.IsProbability(Activation) ? _activation(Autocast.ToFloat32(z)) : _activation(z);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using Deepen.MixedPrecision;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -52,10 +53,12 @@ public sealed class BatchNormalization : Layer
     {
         using var scope = NewDisposeScope();
         bool batchStats = training && Trainable;
-        var x = inputs.dim() == 2 ? inputs : inputs.movedim(new long[] { -1 }, new long[] { 1 });
+        var input = Autocast.ToFloat32(inputs);            // statistics in float32 under a mixed policy
+        var x = input.dim() == 2 ? input : input.movedim(new long[] { -1 }, new long[] { 1 });
         var y = nn.functional.batch_norm(x, _movingMean!.Value, _movingVariance!.Value, _gamma?.Value, _beta?.Value,
             batchStats, 1 - Momentum, Epsilon);
-        return (inputs.dim() == 2 ? y : y.movedim(new long[] { 1 }, new long[] { -1 })).MoveToOuterDisposeScope();
+        var output = inputs.dim() == 2 ? y : y.movedim(new long[] { 1 }, new long[] { -1 });
+        return (output.dtype == inputs.dtype ? output : output.to(inputs.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
