@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Deepen.Benchmarks;
 
@@ -7,6 +8,9 @@ namespace Deepen.Benchmarks;
 ///   SIDE: raw (hand-written TorchSharp loops), deepen (the same models through Model.Fit), or compare (both,
 ///         interleaved over --rounds rounds, then Deepen's median over the faster raw layout's median)
 ///   WORKLOAD: seed | mnist | mlp | all
+/// or:    dotnet run -c Release -- fashion [DATA_DIR] [--epochs 2] [--batch-size 128] [--policy float32|mixed_bfloat16]
+///        (Deepen's side of benchmarks/pytorch/fashion_mnist.py: small CNN on the full Fashion-MNIST, one JSON line)
+/// or:    dotnet run -c Release -- ceiling   (fp32 and bf16 matmul GFLOP/s)
 /// or:    dotnet run -c Release -- check   (channels-last sanity check of the raw TorchSharp side)
 /// Prints one JSON line per (workload, layout), in the format of benchmarks/pytorch/train_step.py.
 /// </summary>
@@ -15,7 +19,8 @@ public static class Program
     public static int Main(string[] args)
     {
         var pos = new List<string>();
-        int warmup = RawTorchSharp.DefaultWarmup, steps = RawTorchSharp.DefaultSteps, threads = 2, rounds = 3;
+        int warmup = RawTorchSharp.DefaultWarmup, steps = RawTorchSharp.DefaultSteps, threads = 2, rounds = 3, epochs = 2, batchSize = 128;
+        string policy = "float32";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -24,6 +29,9 @@ public static class Program
                 case "--steps": steps = int.Parse(args[++i]); break;
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--rounds": rounds = int.Parse(args[++i]); break;
+                case "--epochs": epochs = int.Parse(args[++i]); break;
+                case "--batch-size": batchSize = int.Parse(args[++i]); break;
+                case "--policy": policy = args[++i]; break;
                 case "-h" or "--help": return Usage(0);
                 default: pos.Add(args[i]); break;
             }
@@ -32,6 +40,21 @@ public static class Program
         {
             torch.set_num_threads(threads);
             Console.WriteLine(RawTorchSharp.ChannelsLastCheck());
+            return 0;
+        }
+        if (pos.Count == 1 && pos[0] == "ceiling")
+        {
+            torch.set_num_threads(threads);
+            Console.WriteLine(MatmulCeiling.Measure(ScalarType.Float32, 2048));
+            // Without native bf16 instructions LibTorch emulates bf16 at well under 1 GFLOP/s: a smaller product.
+            Console.WriteLine(MatmulCeiling.Measure(ScalarType.BFloat16, MixedPrecision.DTypePolicy.HardwareSupportsBFloat16() ? 2048 : 384, runs: 3));
+            return 0;
+        }
+        if (pos.Count >= 1 && pos[0] == "fashion")
+        {
+            torch.set_num_threads(threads);
+            string data = pos.Count > 1 ? pos[1] : "data/fashion-mnist";
+            Console.WriteLine(FashionMnistRun.Run(data, epochs, batchSize, policy));
             return 0;
         }
         if (pos.Count != 2) return Usage(2);
