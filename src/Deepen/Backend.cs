@@ -36,6 +36,29 @@ public static class Backend
         }
     }
 
+    /// <summary>
+    /// Runs the enclosed LibTorch work on at most <paramref name="threads"/> intra-op threads, restoring the previous
+    /// count when disposed. The image pipeline assembles batches this way while its decoding threads keep the cores
+    /// busy: a multi-threaded operation whose threads are preempted waits for them at every barrier.
+    /// </summary>
+    internal static ThreadLimit LimitThreads(int threads) => new(threads);
+
+    internal readonly struct ThreadLimit : IDisposable
+    {
+        readonly int _previous;
+
+        public ThreadLimit(int threads)
+        {
+            _previous = torch.get_num_threads();
+            if (threads < _previous) torch.set_num_threads(threads);
+        }
+
+        public void Dispose()
+        {
+            if (_previous > 0 && torch.get_num_threads() != _previous) torch.set_num_threads(_previous);
+        }
+    }
+
     /// <summary>The seed last given to <see cref="SetRandomSeed"/>, or null.</summary>
     public static int? Seed { get; private set; }
 

@@ -145,11 +145,15 @@ public abstract class ImageFileIterator : IBatchSource
         if (ok.Count == 0) return null;
 
         using var scope = NewDisposeScope();
+        // On the CPU the decoding threads are busy with the next batches: one LibTorch thread here (measured with
+        // benchmarks/pipeline: 1.6x the augmented images/s of two threads that wait for each other at every barrier).
+        using var threads = Backend.Device.type == TorchSharp.DeviceType.CPU ? Backend.LimitThreads(1) : default;
         var raw = empty(new long[] { n, h, w, c }, ScalarType.Byte);
         var bytes = raw.bytes;
         for (int s = 0; s < n; s++) job.Slot(s).AsSpan(0, _imageBytes).CopyTo(bytes.Slice(s * _imageBytes, _imageBytes));
         bool rescaled = Generator?.RescalesFirst == true;
-        var x = rescaled ? raw.mul(Generator!.Rescale!.Value) : raw.to(ScalarType.Float32);   // one pass: bytes → scaled floats
+        var x = raw.to(ScalarType.Float32);                 // then scaled in place: 3x faster than uint8 * double
+        if (rescaled) x.mul_(Generator!.Rescale!.Value);
         if (ok.Count < n)
         {
             x = x.index_select(0, tensor(ok.Select(s => (long)s).ToArray()));
