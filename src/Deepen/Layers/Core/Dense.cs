@@ -62,11 +62,16 @@ public sealed class Dense : Layer
     internal override string? FinalActivation => Activation;
     internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
     {
-        if (Autocast.Dtype is null) return nn.functional.linear(inputs, Kernel.Value, _bias?.Value);
-        using var scope = NewDisposeScope();                // mixed precision: bf16 product, float32 master weights
-        return nn.functional.linear(Autocast.Cast(inputs), Autocast.Cast(Kernel.Value), _bias is null ? null : Autocast.Cast(_bias.Value))
+        using var scope = NewDisposeScope();
+        var x = FloatInputs(inputs);                        // integer inputs are cast, as in Keras
+        if (Autocast.Dtype is null) return nn.functional.linear(x, Kernel.Value, _bias?.Value).MoveToOuterDisposeScope();
+        // mixed precision: bf16 product, float32 master weights
+        return nn.functional.linear(Autocast.Cast(x), Autocast.Cast(Kernel.Value), _bias is null ? null : Autocast.Cast(_bias.Value))
             .MoveToOuterDisposeScope();
     }
+
+    /// <summary>Dense applies per time step, so a [batch, time, features] input's mask passes through (as in Keras).</summary>
+    public override bool SupportsMasking => true;
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
