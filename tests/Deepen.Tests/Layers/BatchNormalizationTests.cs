@@ -64,4 +64,27 @@ public class BatchNormalizationTests
         var e = Assert.Throws<ArgumentException>(() => new BatchNormalization(momentum: 1.5));
         Assert.Contains("Received: momentum=1.5", e.Message);
     }
+
+    [Fact]
+    public void MovingVarianceFollowsKerasBiasedBatchVariance()
+    {
+        var bn = new BatchNormalization(momentum: 0.9);
+        bn.Build(3);
+        var r = new Random(5);
+        const int n = 4;
+        var x = Enumerable.Range(0, n * 3).Select(_ => (float)(4 * r.NextDouble() - 1)).ToArray();
+        for (int step = 0; step < 2; step++)
+        {
+            var expected = TestData.Values(bn.NonTrainableWeights.Single(w => w.Name == "moving_variance").Value.clone());
+            using var _ = bn.Call(tensor(x, new long[] { n, 3 }), training: true);
+            for (int c = 0; c < 3; c++)
+            {
+                var column = Enumerable.Range(0, n).Select(i => (double)x[i * 3 + c]).ToArray();
+                double mean = column.Average(), biased = column.Sum(v => (v - mean) * (v - mean)) / n;
+                expected[c] = (float)(0.9 * expected[c] + 0.1 * biased);   // Keras: momentum·old + (1 − momentum)·biased
+            }
+            var actual = TestData.Values(bn.NonTrainableWeights.Single(w => w.Name == "moving_variance").Value);
+            TestData.AssertClose(expected, actual, 1e-5);
+        }
+    }
 }

@@ -55,10 +55,26 @@ public sealed class BatchNormalization : Layer
         bool batchStats = training && Trainable;
         var input = Autocast.ToFloat32(inputs);            // statistics in float32 under a mixed policy
         var x = input.dim() == 2 ? input : input.movedim(new long[] { -1 }, new long[] { 1 });
-        var y = nn.functional.batch_norm(x, _movingMean!.Value, _movingVariance!.Value, _gamma?.Value, _beta?.Value,
+        // In training LibTorch updates a copy of the moving variance (autograd keeps what batch_norm was given, so it
+        // must not change before backward); the weight then gets Keras's update from it.
+        var variance = batchStats ? _movingVariance!.Value.detach().clone() : _movingVariance!.Value;
+        var y = nn.functional.batch_norm(x, _movingMean!.Value, variance, _gamma?.Value, _beta?.Value,
             batchStats, 1 - Momentum, Epsilon);
+        if (batchStats) KerasVarianceUpdate(_movingVariance.Value, variance, x.numel() / x.shape[1]);
         var output = inputs.dim() == 2 ? y : y.movedim(new long[] { 1 }, new long[] { -1 });
         return (output.dtype == inputs.dtype ? output : output.to(inputs.dtype)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// LibTorch moves the variance towards the unbiased batch variance (n/(n−1)·biased), Keras towards the biased one.
+    /// From LibTorch's result t = momentum·old + (1−momentum)·v·n/(n−1), Keras's value momentum·old + (1−momentum)·v
+    /// is t·(1 − 1/n) + momentum·old/n: a correction over the C channels, not a second pass over the batch.
+    /// </summary>
+    void KerasVarianceUpdate(Tensor movingVariance, Tensor torchUpdated, long n)
+    {
+        using var _ = no_grad();
+        if (n <= 1) { movingVariance.copy_(torchUpdated); return; }
+        movingVariance.mul_(Momentum / n).add_(torchUpdated, alpha: 1 - 1.0 / n);
     }
 
     /// <inheritdoc/>
