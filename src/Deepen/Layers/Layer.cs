@@ -153,7 +153,8 @@ public abstract partial class Layer
     }
 
     /// <summary>
-    /// Makes a built inner layer's weights this layer's own, named "<paramref name="prefix"/>/name", for layers made of
+    /// Makes a built inner layer's weights this layer's own, named "<paramref name="prefix"/>/name" (unchanged when the
+    /// prefix is empty), for layers made of
     /// layers (Bidirectional, TimeDistributed, TransformerEncoder): they are then saved, counted, moved and trained
     /// with this layer. The weight objects are shared, not copied.
     /// </summary>
@@ -163,7 +164,7 @@ public abstract partial class Layer
         foreach (var w in inner.Weights)
         {
             if (_weights.Contains(w)) continue;
-            w.Name = prefix + "/" + w.Name;
+            if (prefix.Length > 0) w.Name = prefix + "/" + w.Name;
             _weights.Add(w);
         }
     }

@@ -34,6 +34,8 @@ public static class LayerRegistry
         ["TransformerEncoder"] = Bind<TransformerEncoder>,
         ["PositionEmbedding"] = Bind<PositionEmbedding>,
         ["TokenAndPositionEmbedding"] = Bind<TokenAndPositionEmbedding>,
+        ["Bidirectional"] = Bidirectional.FromConfig,
+        ["TimeDistributed"] = TimeDistributed.FromConfig,
         ["RandomFlip"] = RandomFlip.FromConfig,
         ["RandomRotation"] = RandomRotation.FromConfig,
         ["RandomZoom"] = RandomZoom.FromConfig,
