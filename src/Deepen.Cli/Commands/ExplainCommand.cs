@@ -144,5 +144,5 @@ public static class ExplainCommand
         return (codec.Info.Height, codec.Info.Width);
     }
 
-    static string FileSafe(string method) => method.Replace("+", "pp");
+    static string FileSafe(string method) => method.Replace("++", "pp");
 }
