@@ -104,13 +104,13 @@ public class CamMethodTests
         // The map is |gradient| scaled by 1 / max over all pixels (its minimum is ~0), so ratios between pixels match.
         double scale = map.Zip(numeric).Where(t => t.First > 0.05).Select(t => t.Second / t.First).First();
         for (int k = 0; k < pixels.Length; k++)
-            Assert.True(Math.Abs(numeric[k] - map[k] * scale) < 0.05 * numeric.Max() + 1e-4,
+            Assert.True(Math.Abs(numeric[k] - map[k] * scale) < 0.1 * numeric.Max() + 1e-3,
                 $"pixel {pixels[k]}: numeric {numeric[k]:G4}, map {map[k] * scale:G4}");
     }
 
     double ScoreDerivative(Tensor image, int x, int y, int channel, int target)
     {
-        const float h = 1e-2f;
+        const float h = 2e-3f;
         double Score(float delta)
         {
             using var copy = image.clone();
