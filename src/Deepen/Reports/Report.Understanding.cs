@@ -158,7 +158,7 @@ public sealed partial class Report
                 return new GridTile(overlay, lines, e.Correct ? null : FigureStyle.Wrong);
             }).ToArray();
             figures.Add(ImageGridFigure.Render(TopLossOverlaysFileName,
-                $"Where the model looked on its top losses ({MethodTitle(ExplanationMethod)} for the predicted class; red = most relevant)", tiles, 3, (0f, 1f)));
+                $"Top losses: where the model looked ({MethodTitle(ExplanationMethod)}, predicted class)", tiles, 3, (0f, 1f)));
         }
     }
 
