@@ -18,7 +18,7 @@ public sealed partial class Report
     /// <summary>The most confidently wrong examples a report lists at most.</summary>
     public const int MaxConfidentlyWrong = 25;
 
-    readonly Dictionary<int, Tensor> _heatmaps = new();
+    readonly Dictionary<int, float[]> _heatmaps = new();      // copies, so the report holds no native memory
 
     /// <summary>The generalization gap over the epochs and where overfitting began; null without validation history.</summary>
     public GeneralizationGap? Gap { get; private set; }
@@ -123,7 +123,7 @@ public sealed partial class Report
                 var image = _images[e.Index];
                 using var x = tensor(image.Pixels, new long[] { image.Height, image.Width, image.Channels });
                 using var explanation = explainer.Explain(x, e.Predicted);
-                _heatmaps[e.Index] = explanation.Heatmap.clone();
+                _heatmaps[e.Index] = explanation.Heatmap.data<float>().ToArray();
                 var f = explanation.Faithfulness!;
                 list.Add(new TopLossExplanation(e.Index, e.Predicted, explanation.Peak.X, explanation.Peak.Y, f.Deletion.Auc, f.RandomDeletion.Auc));
             }
@@ -131,7 +131,6 @@ public sealed partial class Report
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException)
         {
             // A model whose inputs differ from the evaluation images' layout (or that cannot expose a layer) gets no overlays.
-            foreach (var t in _heatmaps.Values) t.Dispose();
             _heatmaps.Clear();
             ExplanationMethod = null;
             ExplanationLayer = null;
@@ -148,7 +147,9 @@ public sealed partial class Report
         {
             var tiles = TopLosses.Zip(TopLossExplanations, (e, t) =>
             {
-                var overlay = Heatmaps.Overlay(_images[e.Index], _heatmaps[e.Index], 0.45);
+                var image = _images[e.Index];
+                using var heat = tensor(_heatmaps[e.Index], new long[] { image.Height, image.Width });
+                var overlay = Heatmaps.Overlay(image, heat, 0.45);
                 var lines = new List<(string, SkiaSharp.SKColor, bool)>
                 {
                     ($"pred: {_classNames[e.Predicted]} ({Percent(e.Probability)})", e.Correct ? FigureStyle.Right : FigureStyle.Wrong, true),
