@@ -29,7 +29,7 @@ public static class ExplainCommand
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };
         var images = new Argument<string[]>("IMAGE") { Description = "Image files to explain.", Arity = ArgumentArity.OneOrMore };
         var method = new Option<string>("--method") { Description = "gradcam, gradcam++, scorecam, saliency or smoothgrad.", DefaultValueFactory = _ => "gradcam" };
-        var layer = new Option<string?>("--layer") { Description = "The layer the CAM methods weigh (default: the last convolution block)." };
+        var layer = new Option<string?>("--layer") { Description = "The layer the CAM methods weigh (default: the last convolution block; saliency and smoothgrad use none)." };
         var cls = new Option<string?>("--class") { Description = "The class to explain, by name or index (default: the predicted class)." };
         var output = new Option<string>("--out") { Description = "Folder for the overlay PNGs (IMAGE-NAME.METHOD.png).", DefaultValueFactory = _ => "explain" };
         var json = new Option<bool>("--json") { Description = "Print JSON: predicted class, probability, peak_x, peak_y, deletion and insertion scores per image." };
