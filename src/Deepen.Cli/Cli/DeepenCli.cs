@@ -16,6 +16,8 @@ public static class DeepenCli
         PredictCommand.Create(),
         AuditCommand.Create(),
         SummaryCommand.Create(),
+        ExplainCommand.Create(),
+        FeaturesCommand.Create(),
         DemoCommand.Create(),
     };
 

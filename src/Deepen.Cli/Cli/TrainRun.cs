@@ -106,6 +106,8 @@ public static class TrainRun
             {
                 Title = $"Deepen — {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(o.TrainDir)))} ({(test is null ? "validation" : "test")} set)",
                 SampleNames = names,
+                SamplePaths = PathsOf(evaluation, names),
+                Audit = train.AuditReport,
                 AuditLines = new[] { train.AuditReport.Summary() },
                 AuditFacts = AuditFacts(train.AuditReport),
                 Settings = settings,
@@ -155,6 +157,14 @@ public static class TrainRun
             AuditLines = new[] { train.AuditReport.Summary() }, Settings = settings,
         }));
         return report.Save(reportDir);
+    }
+
+    /// <summary>The full paths of the files named <paramref name="names"/> (as the iterator names them), for the report's leakage check.</summary>
+    static IReadOnlyList<string> PathsOf(ImageFileIterator data, IReadOnlyList<string> names)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < data.Filenames.Count; i++) byName.TryAdd(data.Filenames[i], data.Filepaths[i]);
+        return names.Select(n => byName.TryGetValue(n, out var p) ? p : n).ToArray();
     }
 
     internal static IEnumerable<KeyValuePair<string, string>> AuditFacts(AuditReport audit) =>

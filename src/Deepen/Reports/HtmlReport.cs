@@ -11,7 +11,7 @@ namespace Deepen.Reports;
 /// no external resources) with the summary, training curves, prediction grid, confusion matrix and per-class table,
 /// top losses, data audit, settings and timings. All text is HTML-escaped.
 /// </summary>
-internal static class HtmlReport
+internal static partial class HtmlReport
 {
     const string Css = """
         body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 16px; color: #222; background: #f4f5f7; margin: 0; }
@@ -41,7 +41,7 @@ internal static class HtmlReport
     static readonly (string Id, string Title)[] Sections =
     {
         ("summary", "Summary"), ("curves", "Training curves"), ("predictions", "Predictions"),
-        ("confusion-matrix", "Confusion matrix"), ("top-losses", "Top losses"), ("audit", "Data audit"),
+        ("confusion-matrix", "Confusion matrix"), ("top-losses", "Top losses"), ("understanding", "Memorization vs understanding"), ("audit", "Data audit"),
         ("settings", "Settings"), ("timings", "Timings"),
     };
 
@@ -73,6 +73,7 @@ internal static class HtmlReport
 
         ConfusionMatrix(html, report, byName[Report.ConfusionMatrixFileName]);
         TopLosses(html, report, byName.GetValueOrDefault(Report.TopLossesFileName));
+        Understanding(html, report, byName);
 
         Open(html, "audit", "Data audit");
         if (report.AuditLines.Count == 0 && report.AuditFacts.Count == 0)

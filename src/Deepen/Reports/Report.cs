@@ -29,7 +29,7 @@ namespace Deepen.Reports;
 /// Console.WriteLine($"accuracy {report.Accuracy:P1}; cats called dogs: {report.ConfusionMatrix[0, 1]}");
 /// string page = report.Save("out/report");     // out/report/index.html, the PNGs and report.json
 /// </code></example>
-public sealed class Report
+public sealed partial class Report
 {
     /// <summary>The HTML page <see cref="Save"/> writes.</summary>
     public const string IndexFileName = "index.html";
@@ -78,6 +78,7 @@ public sealed class Report
         if (options.SampleNames is { } given && given.Any(n => n is null))
             throw ReportCheck.Described("options.SampleNames", "a list containing null", "one name per evaluation sample");
 
+        ValidateUnderstanding(options);
         var pass = EvaluationPass.Run(model, data, classNames, options.TopLossCount);
         if (options.SampleNames is { } names && names.Count != pass.Count)
             throw ReportCheck.Described("options.SampleNames", $"{names.Count} names",
@@ -101,6 +102,7 @@ public sealed class Report
         AuditFacts = options.AuditFacts?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Settings = options.Settings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Timings = options.Timings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
+        ComputeUnderstanding(model, options, pass.Count);
     }
 
     /// <summary>Predicts in-memory images <paramref name="x"/> [N, H, W, C] with labels <paramref name="y"/>.</summary>
@@ -201,6 +203,7 @@ public sealed class Report
             figures.Add(ImageGridFigure.Render(TopLossesFileName,
                 $"Top losses: the {TopLosses.Count} evaluation images with the highest loss",
                 TopLosses.Select(TopLossTileFor).ToArray(), 3, range));
+        AddUnderstandingFigures(figures);
         return figures;
     }
 

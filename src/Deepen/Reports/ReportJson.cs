@@ -8,7 +8,7 @@ namespace Deepen.Reports;
 /// <c>report.json</c>: the report's numbers in snake_case JSON, so tools and tests can check what the figures
 /// show. Non-finite numbers (a diverged history) are written as null.
 /// </summary>
-internal static class ReportJson
+internal static partial class ReportJson
 {
     public static string Write(Report report, IReadOnlyList<RenderedFigure> figures)
     {
@@ -45,6 +45,7 @@ internal static class ReportJson
             Examples(w, "grid", report.Grid, report);
             Examples(w, "top_losses", report.TopLosses, report);
             History(w, report);
+            Understanding(w, report);
 
             w.WriteStartObject("audit");
             w.WriteStartArray("lines");

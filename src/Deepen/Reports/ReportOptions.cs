@@ -42,4 +42,28 @@ public sealed class ReportOptions
 
     /// <summary>How many highest-loss examples to show (fastai's <c>plot_top_losses(9)</c>). Default 9; 0 to 100.</summary>
     public int TopLossCount { get; init; } = 9;
+
+    /// <summary>
+    /// The data audit of the run (e.g. <c>DataAudit.Run(trainDir, testDir)</c>, or a training iterator's
+    /// <c>AuditReport</c> with <c>ReferenceDirectory</c> = the test folder). With <see cref="SamplePaths"/> (or
+    /// <see cref="SampleNames"/> holding file paths), evaluation images named in its leakage findings — as the file or
+    /// as its copy — count as leaked, and the report gives the accuracy with and without them.
+    /// </summary>
+    public Data.Audit.AuditReport? Audit { get; init; }
+
+    /// <summary>The file of each evaluation sample, in data order, to match against <see cref="Audit"/>'s findings.</summary>
+    public IReadOnlyList<string>? SamplePaths { get; init; }
+
+    /// <summary>The evaluation sample indices known to be in the training data; overrides the matching of <see cref="Audit"/>.</summary>
+    public IReadOnlyCollection<int>? LeakedSamples { get; init; }
+
+    /// <summary>
+    /// The explainer drawn over the top losses: "gradcam++" (default; the Grad-CAM variant that also works for models
+    /// with dense heads), "gradcam", "scorecam", "saliency" or "smoothgrad"; null for none. The CAM methods apply only
+    /// to models with a convolution layer; for others the report says so.
+    /// </summary>
+    public string? ExplanationMethod { get; init; } = "gradcam++";
+
+    /// <summary>The probability from which a wrong prediction counts as confidently wrong. Default 0.9.</summary>
+    public double ConfidentlyWrongThreshold { get; init; } = 0.9;
 }

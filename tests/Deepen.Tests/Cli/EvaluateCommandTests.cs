@@ -106,7 +106,7 @@ public class EvaluateCommandTests
         string dir = Path.Combine(_f.NewFolder("eval-report"), "report");
         var json = DeepenRunner.Expect(0, "evaluate", "--model", _f.Multi.ModelPath, "--data", _f.Test, "--json", "--report", dir).Json();
         Assert.Equal(Path.GetFullPath(Path.Combine(dir, "index.html")), json.GetProperty("report").GetString());
-        Assert.Equal(new[] { "confusion_matrix.png", "index.html", "predictions.png", "report.json", "top_losses.png" }, CliFiles.Tree(dir));
+        Assert.Equal(new[] { "confusion_matrix.png", "index.html", "predictions.png", "report.json", "top_losses.png", "top_losses_gradcam.png" }, CliFiles.Tree(dir));
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "report.json"))).RootElement;
         Assert.Equal(3 * TrainedModelFixture.TestPerClass, report.GetProperty("count").GetInt32());
         Assert.Equal(Matrix(json), Matrix(report));

@@ -13,7 +13,7 @@ namespace Deepen.Tests.Cli;
 [Collection(CliCollection.Name)]
 public class TrainCommandTests
 {
-    static readonly string[] ReportFiles = { "confusion_matrix.png", "curves.png", "index.html", "predictions.png", "report.json", "top_losses.png" };
+    static readonly string[] ReportFiles = { "confusion_matrix.png", "curves.png", "generalization_gap.png", "index.html", "predictions.png", "report.json", "top_losses.png", "top_losses_gradcam.png" };
     readonly TrainedModelFixture _f;
 
     public TrainCommandTests(TrainedModelFixture fixture) => _f = fixture;

@@ -69,7 +69,8 @@ public class ReportTests : IClassFixture<SavedShapesReport>
     public void SaveWritesEveryFileAtomicallyAndReturnsTheIndexPath()
     {
         var files = Directory.GetFiles(_s.Folder.Path).Select(Path.GetFileName).OrderBy(n => n).ToArray();
-        Assert.Equal(new[] { "confusion_matrix.png", "curves.png", "index.html", "predictions.png", "report.json", "top_losses.png" }, files);
+        // generalization_gap.png: the history has validation loss; no top-loss heatmaps: the model has no convolution.
+        Assert.Equal(new[] { "confusion_matrix.png", "curves.png", "generalization_gap.png", "index.html", "predictions.png", "report.json", "top_losses.png" }, files);
         Assert.Equal(Path.GetFullPath(_s.Folder.File("index.html")), _s.IndexPath);
     }
 
@@ -212,9 +213,9 @@ public class ReportTests : IClassFixture<SavedShapesReport>
     public void HtmlIsOneSelfContainedPageWithEverySection()
     {
         var html = _s.Html;
-        foreach (var id in new[] { "summary", "curves", "predictions", "confusion-matrix", "per-class", "top-losses", "audit", "settings", "timings" })
+        foreach (var id in new[] { "summary", "curves", "predictions", "confusion-matrix", "per-class", "top-losses", "understanding", "audit", "settings", "timings" })
             Assert.Contains($"id=\"{id}\"", html);
-        Assert.Equal(4, Regex.Matches(html, "<img src=\"data:image/png;base64,").Count);
+        Assert.Equal(5, Regex.Matches(html, "<img src=\"data:image/png;base64,").Count);
         Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
@@ -247,7 +248,7 @@ public class ReportTests : IClassFixture<SavedShapesReport>
         byte[] before = File.ReadAllBytes(folder.File("report.json"));
         _s.Report.Save(folder.Path);
         Assert.Equal(before, File.ReadAllBytes(folder.File("report.json")));
-        Assert.Equal(6, Directory.GetFiles(folder.Path).Length);
+        Assert.Equal(7, Directory.GetFiles(folder.Path).Length);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
         Assert.True(File.Exists(first));
     }
