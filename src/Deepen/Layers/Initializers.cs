@@ -11,7 +11,7 @@ public static class Initializers
 {
     static readonly string[] Known =
         { "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
-          "zeros", "ones", "random_uniform", "random_normal" };
+          "zeros", "ones", "random_uniform", "random_normal", "uniform", "orthogonal" };
 
     /// <summary>Checks and normalizes an initializer name.</summary>
     public static string Resolve(string name, string argument) => Check.OneOf(name, argument, Known);
@@ -24,7 +24,8 @@ public static class Initializers
         {
             case "zeros": t.zero_(); break;
             case "ones": t.fill_(1.0); break;
-            case "random_uniform": t.uniform_(-0.05, 0.05); break;
+            case "random_uniform" or "uniform": t.uniform_(-0.05, 0.05); break; // Keras's "uniform" is RandomUniform(-0.05, 0.05)
+            case "orthogonal": nn.init.orthogonal_(t); break;                   // recurrent kernels (Keras's default for RNNs)
             case "random_normal": t.normal_(0, 0.05); break;
             case "glorot_uniform": Uniform(t, 6.0 / (fanIn + fanOut)); break;
             case "he_uniform": Uniform(t, 6.0 / fanIn); break;

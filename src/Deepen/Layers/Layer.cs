@@ -152,6 +152,13 @@ public abstract partial class Layer
         return w;
     }
 
+    /// <summary>
+    /// The input as floating point: integer inputs (token ids, raw byte pixels) are cast to float32, as Keras casts a
+    /// layer's inputs to its compute dtype; floating inputs are returned as an alias. The caller disposes the result.
+    /// </summary>
+    protected static Tensor FloatInputs(Tensor inputs) =>
+        inputs.is_floating_point() ? inputs.alias() : inputs.to_type(ScalarType.Float32);
+
     internal void MoveTo(Device device)
     {
         foreach (var w in _weights) w.MoveTo(device);

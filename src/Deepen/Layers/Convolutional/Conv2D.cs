@@ -91,7 +91,7 @@ public sealed class Conv2D : Layer
     {
         using var scope = NewDisposeScope();
         // (N, H, W, C) viewed as (N, C, H, W): a channels-last strided view, which LibTorch's convolutions prefer.
-        var x = inputs.permute(0, 3, 1, 2);
+        var x = FloatInputs(inputs).permute(0, 3, 1, 2);
         long[] pad;
         if (_symmetric) pad = new[] { _padRows.Item1, _padCols.Item1 };
         else

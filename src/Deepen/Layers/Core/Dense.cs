@@ -59,8 +59,14 @@ public sealed class Dense : Layer
     }
 
     internal override string? FinalActivation => Activation;
-    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) =>
-        nn.functional.linear(inputs, Kernel.Value, _bias?.Value);
+    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
+    {
+        using var x = FloatInputs(inputs);   // integer inputs are cast, as in Keras
+        return nn.functional.linear(x, Kernel.Value, _bias?.Value);
+    }
+
+    /// <summary>Dense applies per time step, so a [batch, time, features] input's mask passes through (as in Keras).</summary>
+    public override bool SupportsMasking => true;
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)

@@ -20,6 +20,9 @@ public sealed class Dropout : Layer
 
     public double Rate { get; }
 
+    /// <summary>Dropout works elementwise, so the input's mask passes through (as in Keras).</summary>
+    public override bool SupportsMasking => true;
+
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) =>
         training && Rate > 0 ? nn.functional.dropout(inputs, Rate, training: true) : inputs.alias();

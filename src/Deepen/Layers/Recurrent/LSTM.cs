@@ -1,0 +1,83 @@
+using Deepen.Utils;
+using static TorchSharp.torch;
+
+namespace Deepen.Layers;
+
+/// <summary>
+/// Long Short-Term Memory, as Keras's LSTM (Hochreiter &amp; Schmidhuber, 1997). With
+/// <c>z = x_t·kernel + h_(t-1)·recurrent_kernel + bias</c> split into the gates i, f, c, o (Keras's and PyTorch's
+/// order): <c>c_t = σ(f)·c_(t-1) + σ(i)·tanh(c)</c> and <c>h_t = σ(o)·tanh(c_t)</c>, where σ is
+/// <c>recurrentActivation</c> and tanh is <c>activation</c>. The forget gate's bias starts at 1
+/// (<c>unitForgetBias</c>). Input [batch, time, features]; output [batch, units], or [batch, time, units] with
+/// <c>returnSequences</c>; <see cref="RecurrentLayer.CallWithState"/> also returns the final states [h, c].
+/// Masked steps (e.g. from <c>Embedding(maskZero: true)</c>) leave the states unchanged.
+/// </summary>
+/// <example><code>
+/// var model = new Sequential(
+///     new Embedding(10000, 64, maskZero: true),
+///     new LSTM(64),
+///     new Dense(1, activation: "sigmoid"));
+/// </code></example>
+public sealed class LSTM : RecurrentLayer
+{
+    readonly Func<Tensor, Tensor> _recurrentActivation;
+
+    /// <param name="units">Size of the output and of each state.</param>
+    /// <param name="activation">Activation of the candidate and of the output; default "tanh".</param>
+    /// <param name="recurrentActivation">Activation of the gates; default "sigmoid".</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelInitializer">Initializer of the input kernel.</param>
+    /// <param name="recurrentInitializer">Initializer of the recurrent kernel (default orthogonal).</param>
+    /// <param name="biasInitializer">Initializer of the bias.</param>
+    /// <param name="unitForgetBias">Start the forget gate's bias at 1 (Jozefowicz et al., 2015), as Keras does.</param>
+    /// <param name="dropout">Fraction of input features dropped in training.</param>
+    /// <param name="recurrentDropout">Fraction of state features dropped in training.</param>
+    /// <param name="returnSequences">Return every step's output.</param>
+    /// <param name="returnState">Keras's return_state: read the states with <see cref="RecurrentLayer.CallWithState"/>.</param>
+    /// <param name="goBackwards">Process the sequence backwards.</param>
+    /// <param name="name">Layer name.</param>
+    /// <param name="inputShape">(time, features), for the first layer of a model.</param>
+    public LSTM(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
+        string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal", string biasInitializer = "zeros",
+        bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
+        bool returnState = false, bool goBackwards = false, string? name = null, Shape? inputShape = null)
+        : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout,
+            returnSequences, returnState, goBackwards, name, inputShape)
+    {
+        RecurrentActivation = Activations.Activations.Resolve(recurrentActivation, nameof(recurrentActivation));
+        _recurrentActivation = Activations.Activations.Get(RecurrentActivation);
+        UnitForgetBias = unitForgetBias;
+    }
+
+    public string RecurrentActivation { get; }
+    public bool UnitForgetBias { get; }
+
+    /// <inheritdoc/>
+    protected override int Gates => 4;
+    /// <inheritdoc/>
+    protected override int StateCount => 2;
+
+    /// <inheritdoc/>
+    protected override void InitializeBias(Tensor bias)
+    {
+        if (UnitForgetBias) bias.narrow(0, Units, Units).fill_(1.0);
+    }
+
+    /// <inheritdoc/>
+    protected override (Tensor Output, Tensor[] States) Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
+    {
+        var h = recurrentMask is null ? states[0] : states[0] * recurrentMask;
+        var z = projected + nn.functional.linear(h, RecurrentKernel.Value);
+        var gates = z.chunk(4, -1);
+        var i = _recurrentActivation(gates[0]);
+        var f = _recurrentActivation(gates[1]);
+        var o = _recurrentActivation(gates[3]);
+        var c = f * states[1] + i * ActivationFunction(gates[2]);
+        var next = o * ActivationFunction(c);
+        return (next, new[] { next, c });
+    }
+
+    /// <inheritdoc/>
+    public override LayerConfig GetConfig() => base.GetConfig()
+        .Set("recurrent_activation", RecurrentActivation).Set("unit_forget_bias", UnitForgetBias);
+}
