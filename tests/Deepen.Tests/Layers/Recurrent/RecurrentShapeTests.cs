@@ -43,7 +43,7 @@ public class RecurrentShapeTests
     }
 
     [Theory]
-    [InlineData("SimpleRNN", 3 * 5 + 5 * 5 + 5)]                 // Keras: 55 for units=5, features=3
+    [InlineData("SimpleRNN", 3 * 5 + 5 * 5 + 5)]                 // Keras: 45 for units=5, features=3
     [InlineData("LSTM", 4 * (3 * 5 + 5 * 5 + 5))]                // 180
     [InlineData("GRU", 3 * (3 * 5 + 5 * 5 + 2 * 5))]             // reset_after: two biases, 150
     [InlineData("GRU-v1", 3 * (3 * 5 + 5 * 5 + 5))]              // 135
