@@ -93,6 +93,37 @@ public static class TextDatasetUtils
             classes, mode, batchSize, shuffle, order.Select(i => paths[i]).ToArray(), skipped);
     }
 
+    /// <summary>
+    /// Reads text files (for prediction): each path is a file, or a folder searched recursively for .txt files in
+    /// Keras's order (hidden files and folders ignored). Files that cannot be used are listed in
+    /// <see cref="TextDataset.Skipped"/>, never fatal. The dataset has no labels.
+    /// </summary>
+    /// <param name="paths">Files and folders.</param>
+    /// <param name="maxLength">Cut each text to at most this many characters; null keeps it whole.</param>
+    /// <param name="batchSize">Texts per batch.</param>
+    /// <example><code>var texts = TextDatasetUtils.TextDatasetFromFiles(new[] { "mail/a.txt", "inbox/" });</code></example>
+    public static TextDataset TextDatasetFromFiles(IEnumerable<string> paths, int? maxLength = null, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (maxLength is int max) Check.Positive(max, nameof(maxLength));
+        var texts = new List<string>();
+        var files = new List<string>();
+        var skipped = new List<SkippedFile>();
+        foreach (var path in paths)
+        {
+            var candidates = Directory.Exists(path) ? TextFiles.Under(path, followLinks: false)
+                : File.Exists(path) ? new[] { path }
+                : throw Check.Invalid(nameof(paths), path, "existing files or folders");
+            foreach (var file in candidates)
+            {
+                var (text, problem) = TextFiles.Read(file);
+                if (text is null) skipped.Add(new SkippedFile(file, problem!));
+                else { files.Add(file); texts.Add(TextFiles.Truncate(text, maxLength)); }
+            }
+        }
+        return new TextDataset(texts, null, Array.Empty<string>(), null, batchSize, shuffle: false, files, skipped);
+    }
+
     static string[] ClassList(string root, IReadOnlyList<string>? classNames)
     {
         if (classNames is null)
