@@ -153,6 +153,23 @@ public abstract partial class Layer
     }
 
     /// <summary>
+    /// Makes a built inner layer's weights this layer's own, named "<paramref name="prefix"/>/name" (unchanged when the
+    /// prefix is empty), for layers made of
+    /// layers (Bidirectional, TimeDistributed, TransformerEncoder): they are then saved, counted, moved and trained
+    /// with this layer. The weight objects are shared, not copied.
+    /// </summary>
+    protected void TrackLayer(Layer inner, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        foreach (var w in inner.Weights)
+        {
+            if (_weights.Contains(w)) continue;
+            if (prefix.Length > 0) w.Name = prefix + "/" + w.Name;
+            _weights.Add(w);
+        }
+    }
+
+    /// <summary>
     /// The input as floating point: integer inputs (token ids, raw byte pixels) are cast to float32, as Keras casts a
     /// layer's inputs to its compute dtype; floating inputs are returned as an alias. The caller disposes the result.
     /// </summary>

@@ -16,8 +16,8 @@ public sealed class Weight
         Value = value;
     }
 
-    /// <summary>The weight's name inside its layer, e.g. "kernel".</summary>
-    public string Name { get; }
+    /// <summary>The weight's name inside its layer, e.g. "kernel" (or "forward/kernel" inside a wrapper or block).</summary>
+    public string Name { get; internal set; }
     /// <summary>Whether the optimizer updates it.</summary>
     public bool Trainable { get; }
     /// <summary>The tensor (a <see cref="TorchSharp.Modules.Parameter"/> when trainable).</summary>
