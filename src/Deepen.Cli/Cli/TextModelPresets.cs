@@ -9,13 +9,15 @@ namespace Deepen.Cli;
 /// classification head: <c>Dense(1, sigmoid)</c> for two classes, else <c>Dense(classes, softmax)</c>.
 /// <list type="bullet">
 /// <item><c>text-lstm</c> (default): token ids → Embedding(64, mask zero) → LSTM(32).</item>
+/// <item><c>text-transformer</c>: token ids → TokenAndPositionEmbedding(64, mask zero) → TransformerEncoder(2 heads,
+/// feed-forward 64) → GlobalAveragePooling1D → Dropout(0.1).</item>
 /// <item><c>text-bow</c>: TF-IDF of words and word pairs → Dense(64, relu) → Dropout(0.3); fast, order-blind.</item>
 /// </list>
 /// </summary>
 public static class TextModelPresets
 {
     /// <summary>The preset names.</summary>
-    public static readonly string[] Names = { "text-lstm", "text-bow" };
+    public static readonly string[] Names = { "text-lstm", "text-transformer", "text-bow" };
 
     /// <summary>The default preset.</summary>
     public const string Default = "text-lstm";
@@ -44,6 +46,12 @@ public static class TextModelPresets
             case "text-bow":
                 layers.Add(new Dense(64, activation: "relu"));
                 layers.Add(new Dropout(0.3));
+                break;
+            case "text-transformer":
+                layers.Add(new TokenAndPositionEmbedding(vectorizer.VocabularySize(), vectorizer.OutputSequenceLength!.Value, 64, maskZero: true));
+                layers.Add(new TransformerEncoder(intermediateDim: 64, numHeads: 2));
+                layers.Add(new GlobalAveragePooling1D());
+                layers.Add(new Dropout(0.1));
                 break;
             default:
                 layers.Add(new Embedding(vectorizer.VocabularySize(), 64, maskZero: true));

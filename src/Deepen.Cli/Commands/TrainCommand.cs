@@ -21,7 +21,7 @@ public static class TrainCommand
             if (result.GetValueOrDefault<string>() is not ("rgb" or "grayscale" or "rgba") and var value)
                 result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
         });
-        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file; with --text: text-lstm (default) or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
+        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file; with --text: text-lstm (default), text-transformer or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
@@ -31,7 +31,7 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation).", DefaultValueFactory = _ => 42 };
         var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only errors and the report's path." };
-        var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-bow)." };
+        var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
 

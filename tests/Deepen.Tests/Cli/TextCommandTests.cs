@@ -155,6 +155,20 @@ public class TextCommandTests : IClassFixture<TextRunFixture>
     }
 
     [Fact]
+    public void TheTransformerPresetTrainsAndRoundTrips()
+    {
+        string output = Path.Combine(_f.NewFolder("transformer"), "out");
+        DeepenRunner.Expect(0, "train", "--text", "--model", "text-transformer", "--train", _f.MultiTrain, "--out", output,
+            "--epochs", "1", "--batch-size", "8", "--sequence-length", "10", "--max-tokens", "40", "--seed", "1", "--quiet");
+        using var model = Model.Load(Path.Combine(output, "model.deepen"));
+        Assert.Equal(new[] { "TextVectorization", "TokenAndPositionEmbedding", "TransformerEncoder", "GlobalAveragePooling1D", "Dropout", "Dense" },
+            model.Layers.Select(l => l.ClassName));
+        using var p = model.Predict(new[] { "free prize", "weather today" });
+        Assert.Equal(new long[] { 2, 3 }, p.shape);
+        Assert.All(p.sum(1).data<float>().ToArray(), s => Assert.Equal(1f, s, 4));
+    }
+
+    [Fact]
     public void PredictClassifiesTextFilesAndFolders()
     {
         string dir = _f.NewFolder("predict");

@@ -185,6 +185,26 @@ public class TextVectorizationTests
     }
 
     [Fact]
+    public void TokenIdsFeedAnEmbeddingAndLstmTheSameFromStringsOrIds()
+    {
+        var (texts, labels) = KeywordData(40, 5);
+        var v = new TextVectorization(outputSequenceLength: 8);
+        v.Adapt(texts);
+        Backend.SetRandomSeed(6);
+        var model = new Sequential(v, new Embedding(v.VocabularySize(), 8, maskZero: true), new LSTM(4), new Dense(1, "sigmoid"));
+        model.Compile("adam", "binary_crossentropy");
+        model.Fit(texts, labels, epochs: 1, verbose: 0);
+        using var ids = v.Call(texts);
+        using var fromIds = model.Predict(ids);
+        using var fromStrings = model.Predict(texts);
+        Assert.Equal(Floats(fromIds), Floats(fromStrings), (a, b) => Math.Abs(a - b) < 1e-6);
+        using var dir = new TempDir();
+        model.Save(dir.File("lstm.deepen"));
+        using var again = Model.Load(dir.File("lstm.deepen")).Predict(texts);
+        Assert.Equal(Floats(fromStrings), Floats(again), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
     public void SaveAndLoadKeepTheVocabularySoTheLoadedModelTakesStrings()
     {
         var (texts, labels) = KeywordData(60, 4);
