@@ -9,6 +9,7 @@ using Deepen;
 using Deepen.Data.Text;
 using Deepen.Layers;
 using Deepen.Models;
+using Deepen.Reports;
 
 string dataDir = ExampleArgs.Get(args, "--data") ?? ExampleArgs.FindBundled("data/spam-assassin");
 string outDir = ExampleArgs.Get(args, "--out") ?? "spam-out";
@@ -68,7 +69,7 @@ string Run(string name, Sequential model)
     model.Summary();
     model.Compile("adam", "binary_crossentropy", ["accuracy"]);
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    model.Fit(train, epochs: epochs, validationData: val, verbose: Console.IsOutputRedirected ? 2 : 1);
+    var history = model.Fit(train, epochs: epochs, validationData: val, verbose: Console.IsOutputRedirected ? 2 : 1);
     clock.Stop();
     var scores = model.Evaluate(test, verbose: 0);
     using var p = model.Predict(test);
@@ -82,6 +83,8 @@ string Run(string name, Sequential model)
     double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     Console.WriteLine($"{name}: test accuracy {scores["accuracy"]:P2} (loss {scores["loss"]:F4}), spam precision {precision:P2}, recall {recall:P2}, F1 {f1:F4}; confusion tn={tn} fp={fp} fn={fn} tp={tp}");
     model.Save(Path.Combine(outDir, $"spam-{name.ToLowerInvariant()}.deepen"));
+    var report = new TextReport(model, history, test, new ReportOptions { Title = $"Spam vs ham, {name} (test set)" });
+    Console.WriteLine($"Report: {report.Save(Path.Combine(outDir, $"report-{name.ToLowerInvariant()}"))}");
     using var demo = model.Predict(new[] { "Subject: You have WON a FREE cruise!!! Click here to claim your prize now", "Subject: Re: patch for the build\nThanks, I applied it and the tests pass now." });
     Console.WriteLine($"Raw strings: P(spam) = {string.Join(", ", demo.data<float>().Select(v => v.ToString("F3")))}");
     return $"| {name} | {scores["accuracy"]:P2} | {precision:P2} | {recall:P2} | {f1:F4} | {clock.Elapsed.TotalSeconds:F0} s ({epochs} epochs) |";
