@@ -7,7 +7,7 @@ namespace Deepen.Layers;
 
 /// <summary>
 /// The base of every layer, with Keras's contract: the constructor stores hyper-parameters; <see cref="Build"/>
-/// creates the weights once the input shape is known; <see cref="Call"/> computes; <see cref="ComputeOutputShape"/>
+/// creates the weights once the input shape is known; <see cref="Call(Tensor, bool)"/> computes; <see cref="ComputeOutputShape"/>
 /// infers shapes; <see cref="GetConfig"/> returns what rebuilds the layer. Shapes are Keras's, without the batch
 /// dimension and channels-last for images.
 /// </summary>

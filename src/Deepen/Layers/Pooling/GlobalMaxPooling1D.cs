@@ -21,7 +21,11 @@ public sealed class GlobalMaxPooling1D : Layer
     /// <inheritdoc/>
     protected override int? ExpectedInputRank => 2;
     /// <inheritdoc/>
-    public override Tensor Call(Tensor inputs, bool training = false) => inputs.amax(new long[] { 1 }, keepdim: KeepDims);
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        using var x = FloatInputs(inputs);
+        return x.amax(new long[] { 1 }, keepdim: KeepDims);
+    }
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => KeepDims ? new Shape(1, inputShape[1]) : new Shape(inputShape[1]);
     /// <inheritdoc/>

@@ -67,13 +67,11 @@ public sealed class LSTM : RecurrentLayer
     protected override (Tensor Output, Tensor[] States) Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
     {
         var h = recurrentMask is null ? states[0] : states[0] * recurrentMask;
-        var z = projected + nn.functional.linear(h, RecurrentKernel.Value);
-        var gates = z.chunk(4, -1);
-        var i = _recurrentActivation(gates[0]);
-        var f = _recurrentActivation(gates[1]);
-        var o = _recurrentActivation(gates[3]);
-        var c = f * states[1] + i * ActivationFunction(gates[2]);
-        var next = o * ActivationFunction(c);
+        var z = projected.addmm(h, RecurrentKernel.Value.t());
+        // Few large ops beat many small ones at these sizes: the gate activation runs on all four blocks at once.
+        var gates = _recurrentActivation(z).chunk(4, -1);
+        var c = gates[1] * states[1] + gates[0] * ActivationFunction(z.narrow(-1, 2 * Units, Units));
+        var next = gates[3] * ActivationFunction(c);
         return (next, new[] { next, c });
     }
 

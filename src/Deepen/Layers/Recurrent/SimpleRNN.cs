@@ -40,7 +40,7 @@ public sealed class SimpleRNN : RecurrentLayer
     protected override (Tensor Output, Tensor[] States) Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
     {
         var h = recurrentMask is null ? states[0] : states[0] * recurrentMask;
-        var next = ActivationFunction(projected + nn.functional.linear(h, RecurrentKernel.Value));
+        var next = ActivationFunction(projected.addmm(h, RecurrentKernel.Value.t()));
         return (next, new[] { next });
     }
 }
