@@ -205,6 +205,18 @@ public class TextVectorizationTests
     }
 
     [Fact]
+    public void SummaryShowsTheLayerWithItsOutputShapeAndNoWeights()
+    {
+        var v = new TextVectorization(maxTokens: 50, outputSequenceLength: 12, vocabulary: new[] { "a", "b" });
+        var model = new Sequential(v, new Embedding(50, 4), new Flatten(), new Dense(1, "sigmoid"));
+        string text = model.Summary(TextWriter.Null);
+        var line = text.Split('\n').Single(l => l.Contains("(TextVectorization)"));
+        Assert.Contains("(None, 12)", line);
+        Assert.EndsWith("0 │", line.TrimEnd());
+        Assert.Contains($"Total params: {50 * 4 + 12 * 4 + 1}", text);
+    }
+
+    [Fact]
     public void SaveAndLoadKeepTheVocabularySoTheLoadedModelTakesStrings()
     {
         var (texts, labels) = KeywordData(60, 4);
