@@ -24,4 +24,10 @@ public sealed record TrainOptions
     public int Seed { get; init; } = 42;
     public bool Strict { get; init; }
     public int Verbose { get; init; } = 1;
+    /// <summary>Train a text classifier on class folders of .txt files (see <see cref="TextTrainRun"/>).</summary>
+    public bool Text { get; init; }
+    /// <summary>Text: the vocabulary size, padding and [UNK] included.</summary>
+    public int MaxTokens { get; init; } = 20000;
+    /// <summary>Text: token ids per text (sequence models).</summary>
+    public int SequenceLength { get; init; } = 250;
 }

@@ -13,21 +13,22 @@ public static class PredictCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };
-        var paths = new Argument<string[]>("PATH") { Description = "Image files, or folders searched recursively for images.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "Image files, or folders searched recursively for images (for text models: text files, or folders searched for .txt files).", Arity = ArgumentArity.OneOrMore };
         var topK = new Option<int>("--top-k") { Description = "How many most likely classes to list.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print JSON (one object with a \"predictions\" array)." };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: path,class,probability,top_k." };
-        var command = new Command("predict", "Predict the class of images with a saved model.") { model, paths, topK, json, csv };
+        var command = new Command("predict", "Predict the class of images (or texts, with a text model) with a saved model.") { model, paths, topK, json, csv };
         command.SetBody(p => Run(p.GetValue(model)!, p.GetValue(paths)!, p.GetValue(topK), p.GetValue(json), p.GetValue(csv)));
         return command;
     }
 
-    sealed record Prediction(string Path, string? Class, double Probability, (string Class, double Probability)[] Top, string? Error);
+    internal sealed record Prediction(string Path, string? Class, double Probability, (string Class, double Probability)[] Top, string? Error);
 
     static int Run(string modelPath, string[] inputs, int topK, bool json, bool csv)
     {
         if (topK <= 0) throw new CliException(ExitCodes.Usage, $"Invalid value for --top-k: {topK}. Expected a positive integer.");
         if (json && csv) throw new CliException(ExitCodes.Usage, "Give either --json or --csv, not both.");
+        if (TextPredict.TryRun(modelPath, inputs, topK, json, csv) is int textResult) return textResult;   // a text model: .txt files
         var files = new List<string>();
         foreach (var input in inputs)
         {
@@ -80,7 +81,7 @@ public static class PredictCommand
         return ExitCodes.BadInput;
     }
 
-    static void Print(List<Prediction> results, bool json, bool csv)
+    internal static void Print(List<Prediction> results, bool json, bool csv)
     {
         if (json)
         {

@@ -21,7 +21,7 @@ public static class TrainCommand
             if (result.GetValueOrDefault<string>() is not ("rgb" or "grayscale" or "rgba") and var value)
                 result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
         });
-        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file.", DefaultValueFactory = _ => "seed-cnn" };
+        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file; with --text: text-lstm (default), text-transformer or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
@@ -32,21 +32,29 @@ public static class TrainCommand
         var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
         var mixed = new Option<bool>("--mixed-precision") { Description = "Compute in bfloat16 with float32 weights (Keras's mixed_bfloat16 policy); fast on CPUs with AVX512-BF16/AMX and on recent GPUs." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only errors and the report's path." };
+        var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
+        var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
 
-        var command = new Command("train", "Train an image classifier on class folders.")
+        var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
             train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, quiet,
+            text, maxTokens, sequenceLength,
         };
         command.SetBody(p =>
         {
-            var index = TrainRun.Execute(new TrainOptions
+            bool isText = p.GetValue(text);
+            var options = new TrainOptions
             {
                 TrainDir = p.GetValue(train)!, ValDir = p.GetValue(val), ValSplit = p.GetValue(valSplit), TestDir = p.GetValue(test),
                 OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
                 Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
                 LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
                 Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
-            });
+                Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
+            };
+            if (isText && p.GetResult(model) is null or { Implicit: true }) options = options with { Model = TextModelPresets.Default };
+            var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
             Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;
         });

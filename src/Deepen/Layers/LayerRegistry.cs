@@ -41,6 +41,7 @@ public static class LayerRegistry
         ["RandomZoom"] = RandomZoom.FromConfig,
         ["RandomTranslation"] = RandomTranslation.FromConfig,
         ["RandomContrast"] = RandomContrast.FromConfig,
+        ["TextVectorization"] = TextVectorization.FromConfig,
     };
 
     static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);

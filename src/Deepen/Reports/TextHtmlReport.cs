@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using Deepen.Reports.Figures;
+using static System.Net.WebUtility;
+
+namespace Deepen.Reports;
+
+/// <summary>
+/// The <c>index.html</c> of a <see cref="TextReport"/>: one self-contained page (figures as base64 PNGs, inline CSS,
+/// no scripts) with the summary, training curves, confusion matrix and per-class table, the top losses as text
+/// snippets, data notes, settings and timings. All text is HTML-escaped.
+/// </summary>
+internal static class TextHtmlReport
+{
+    const string Css = """
+        body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 16px; color: #222; background: #f4f5f7; margin: 0; }
+        main { max-width: 1260px; margin: 0 auto; padding: 20px 24px 40px; }
+        h1 { font-size: 28px; margin: 8px 0 4px; }
+        h2 { font-size: 22px; margin: 0 0 12px; }
+        nav a { color: #0b5cad; margin-right: 14px; text-decoration: none; font-size: 15px; }
+        section { background: #fff; border: 1px solid #dcdfe4; border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+        img { max-width: 100%; height: auto; display: block; margin: 8px 0; }
+        table { border-collapse: collapse; margin: 8px 0; }
+        th, td { padding: 5px 12px; border-bottom: 1px solid #e4e6ea; text-align: left; vertical-align: top; }
+        th { background: #f0f2f5; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.snippet { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; max-width: 640px; white-space: pre-wrap; word-break: break-word; }
+        tr.avg td { font-style: italic; background: #fafbfc; }
+        .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 12px; }
+        .card { border: 1px solid #dcdfe4; border-radius: 6px; padding: 10px 16px; min-width: 150px; }
+        .card .value { font-size: 26px; font-weight: bold; }
+        .card .label { color: #555; font-size: 14px; }
+        .note { color: #555; }
+        .right { color: #1a7f37; font-weight: bold; }
+        .wrong { color: #d01c1c; font-weight: bold; }
+        """;
+
+    public static string Write(TextReport report, IReadOnlyList<RenderedFigure> figures)
+    {
+        var byName = figures.ToDictionary(f => f.FileName);
+        var html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<title>").Append(E(report.Title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n")
+            .Append("<h1>").Append(E(report.Title)).Append("</h1>\n<nav>");
+        foreach (var (id, title) in new[] { ("summary", "Summary"), ("curves", "Training curves"), ("confusion-matrix", "Confusion matrix"),
+                     ("top-losses", "Top losses"), ("data", "Data"), ("settings", "Settings") })
+            html.Append($"<a href=\"#{id}\">{E(title)}</a>");
+        html.Append("</nav>\n");
+
+        Open(html, "summary", "Summary");
+        html.Append("<div class=\"cards\">");
+        Card(html, "accuracy", (report.Accuracy * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%");
+        Card(html, "loss (cross-entropy)", F(report.Loss, "0.0000"));
+        Card(html, "evaluation texts", report.Count.ToString(CultureInfo.InvariantCulture));
+        Card(html, "wrong", report.Labels.Where((t, i) => report.Predictions[i] != t).Count().ToString(CultureInfo.InvariantCulture));
+        Card(html, "macro F1", F(report.Summary.MacroAverage.F1, "0.000"));
+        html.Append("</div>\n<p>Classes: ").Append(E(string.Join(", ", report.ClassNames))).Append(".</p>\n");
+        Close(html);
+
+        Open(html, "curves", "Training curves");
+        if (byName.TryGetValue(Report.CurvesFileName, out var curves)) Image(html, curves, "Training curves: loss and each metric per epoch");
+        else html.Append("<p class=\"note\">No training history was given, so there are no curves.</p>\n");
+        Close(html);
+
+        Open(html, "confusion-matrix", "Confusion matrix");
+        Image(html, byName[Report.ConfusionMatrixFileName], "Confusion matrix: true classes down, predicted classes across");
+        html.Append("<table>\n<tr><th>class</th><th class=\"num\">precision</th><th class=\"num\">recall</th><th class=\"num\">F1</th><th class=\"num\">support</th></tr>\n");
+        foreach (var m in report.PerClass) Row(html, m, "");
+        Row(html, report.Summary.MacroAverage, " class=\"avg\"");
+        Row(html, report.Summary.WeightedAverage, " class=\"avg\"");
+        html.Append("</table>\n");
+        Close(html);
+
+        Open(html, "top-losses", "Top losses");
+        if (report.TopLosses.Count == 0) html.Append("<p class=\"note\">Top losses were not requested.</p>\n");
+        else
+        {
+            html.Append("<p>The evaluation texts with the highest loss (cross-entropy of the true class): the ones the model got most confidently wrong, or right with the least confidence. ")
+                .Append($"Each shows its first {TextReport.SnippetLength} characters.</p>\n")
+                .Append("<table>\n<tr><th class=\"num\">#</th><th>text</th><th>predicted</th><th>true</th><th class=\"num\">loss</th><th class=\"num\">p(predicted)</th></tr>\n");
+            int rank = 1;
+            foreach (var e in report.TopLosses)
+                html.Append($"<tr><td class=\"num\">{rank++}</td><td class=\"snippet\">")
+                    .Append(e.Name is null ? "" : $"<b>{E(e.Name)}</b>\n").Append(E(e.Snippet)).Append("</td>")
+                    .Append($"<td class=\"{(e.Correct ? "right" : "wrong")}\">{E(report.ClassNames[e.Predicted])}</td><td>{E(report.ClassNames[e.True])}</td>")
+                    .Append($"<td class=\"num\">{F(e.Loss, "0.000")}</td><td class=\"num\">{F(e.Probability, "0.000")}</td></tr>\n");
+            html.Append("</table>\n");
+        }
+        Close(html);
+
+        Open(html, "data", "Data");
+        if (report.DataLines.Count == 0) html.Append("<p class=\"note\">No notes about the data.</p>\n");
+        else
+        {
+            html.Append("<ul>\n");
+            foreach (var line in report.DataLines) html.Append("<li>").Append(E(line)).Append("</li>\n");
+            html.Append("</ul>\n");
+        }
+        Close(html);
+
+        Open(html, "settings", "Settings");
+        Pairs(html, report.Settings, "Setting", "Value");
+        Pairs(html, report.Timings, "Step", "Time");
+        if (report.Settings.Count == 0 && report.Timings.Count == 0) html.Append("<p class=\"note\">No settings were recorded.</p>\n");
+        Close(html);
+        html.Append("</main>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    static void Row(StringBuilder html, ClassMetrics m, string attributes) =>
+        html.Append($"<tr{attributes}><td>{E(m.Name)}</td><td class=\"num\">{F(m.Precision, "0.000")}</td><td class=\"num\">{F(m.Recall, "0.000")}</td>")
+            .Append($"<td class=\"num\">{F(m.F1, "0.000")}</td><td class=\"num\">{m.Support}</td></tr>\n");
+
+    static void Pairs(StringBuilder html, IReadOnlyList<KeyValuePair<string, string>> pairs, string keyTitle, string valueTitle)
+    {
+        if (pairs.Count == 0) return;
+        html.Append($"<table>\n<tr><th>{keyTitle}</th><th>{valueTitle}</th></tr>\n");
+        foreach (var (k, v) in pairs) html.Append($"<tr><td>{E(k)}</td><td>{E(v)}</td></tr>\n");
+        html.Append("</table>\n");
+    }
+
+    static void Card(StringBuilder html, string label, string value) =>
+        html.Append($"<div class=\"card\"><div class=\"value\">{E(value)}</div><div class=\"label\">{E(label)}</div></div>");
+
+    static void Image(StringBuilder html, RenderedFigure figure, string alt) =>
+        html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\" width=\"{figure.Width}\" height=\"{figure.Height}\" alt=\"{E(alt)}\">\n");
+
+    static void Open(StringBuilder html, string id, string title) => html.Append($"<section id=\"{id}\">\n<h2>{E(title)}</h2>\n");
+    static void Close(StringBuilder html) => html.Append("</section>\n");
+    static string E(string? text) => HtmlEncode(text ?? "");
+    static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+}
