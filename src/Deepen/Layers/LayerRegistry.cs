@@ -25,6 +25,13 @@ public static class LayerRegistry
         ["RandomZoom"] = RandomZoom.FromConfig,
         ["RandomTranslation"] = RandomTranslation.FromConfig,
         ["RandomContrast"] = RandomContrast.FromConfig,
+        ["Add"] = Bind<Add>,
+        ["Subtract"] = Bind<Subtract>,
+        ["Multiply"] = Bind<Multiply>,
+        ["Average"] = Bind<Average>,
+        ["Maximum"] = Bind<Maximum>,
+        ["Minimum"] = Bind<Minimum>,
+        ["Concatenate"] = Bind<Concatenate>,
     };
 
     static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);
