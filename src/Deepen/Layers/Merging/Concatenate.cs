@@ -64,7 +64,7 @@ public sealed class Concatenate : Merge
 
     /// <inheritdoc/>
     protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs) =>
-        inputs.Count == 1 ? inputs[0].alias() : cat(inputs.ToArray(), Axis < 0 ? Axis : Axis);
+        inputs.Count == 1 ? inputs[0].alias() : cat(inputs.ToArray(), Axis);
 
     /// <summary>
     /// The output mask: masks [batch, time] are joined along time when concatenating along the time axis (axis 1 of

@@ -94,7 +94,4 @@ public abstract class Merge : Layer
         }
         return result;
     }
-
-    /// <summary>Merge layers have no constructor arguments beyond the name.</summary>
-    public override LayerConfig GetConfig() => base.GetConfig();
 }
