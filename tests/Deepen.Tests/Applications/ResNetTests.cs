@@ -50,10 +50,10 @@ public class ResNetTests
     public void SmallResNetLearnsBarsAndRoundTrips()
     {
         Backend.SetRandomSeed(31);
-        var (x, y) = TestData.Bars(320, seed: 2, size: 12);
+        var (x, y) = TestData.Bars(256, seed: 2, size: 12);
         var model = ResNet.Small((12, 12, 1), classes: 2, filters: [8, 16]);
         model.Compile(new Deepen.Optimizers.Adam(0.005), "sparse_categorical_crossentropy", ["accuracy"]);
-        var history = model.Fit(x, y, epochs: 10, batchSize: 16, verbose: 0);
+        var history = model.Fit(x, y, epochs: 8, batchSize: 16, verbose: 0);
         Assert.True(history["accuracy"][^1] > 0.9, $"accuracy {history["accuracy"][^1]}");
         using var dir = new TempDir();
         model.Save(dir.File("resnet.deepen"));
