@@ -27,7 +27,7 @@ Model BuildResNet()
 {
     var inputs = new Input((28, 28, 1), name: "image");
     var x = new Rescaling(1.0 / 255).Call(inputs);
-    x = new Conv2D(16, 3, padding: "same", useBias: false, kernelInitializer: "he_normal", name: "stem_conv").Call(x);
+    x = new Conv2D(16, 3, padding: "same", useBias: false, kernelInitializer: "he_uniform", name: "stem_conv").Call(x);
     x = new BatchNormalization(name: "stem_bn").Call(x);
     x = new Activation("relu", name: "stem_relu").Call(x);
     x = new MaxPooling2D((2, 2), name: "stem_pool").Call(x);          // 14×14: keeps the cost near the plain CNN's

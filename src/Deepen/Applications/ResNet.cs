@@ -46,7 +46,7 @@ public static class ResNet
 
         KerasTensor ConvBn(KerasTensor input, int kernel, int s, string conv, string bn)
         {
-            var h = new Conv2D(filters, kernel, strides: s, padding: "same", useBias: !batchNorm, kernelInitializer: "he_normal", name: N(conv)).Call(input);
+            var h = new Conv2D(filters, kernel, strides: s, padding: "same", useBias: !batchNorm, kernelInitializer: "he_uniform", name: N(conv)).Call(input);
             return batchNorm ? new BatchNormalization(name: N(bn)).Call(h) : h;
         }
 
@@ -77,7 +77,7 @@ public static class ResNet
         filters ??= new[] { 16, 32, 64 };
         if (filters.Length == 0 || filters.Any(f => f <= 0)) throw Check.Invalid(nameof(filters), filters, "one or more positive channel counts");
         var inputs = new Input(inputShape, name: "image");
-        KerasTensor x = new Conv2D(filters[0], 3, padding: "same", useBias: false, kernelInitializer: "he_normal", name: "stem_conv").Call(inputs);
+        KerasTensor x = new Conv2D(filters[0], 3, padding: "same", useBias: false, kernelInitializer: "he_uniform", name: "stem_conv").Call(inputs);
         x = new BatchNormalization(name: "stem_bn").Call(x);
         x = new Activation("relu", name: "stem_relu").Call(x);
         for (int stage = 0; stage < filters.Length; stage++)
