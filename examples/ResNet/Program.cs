@@ -13,13 +13,18 @@ using Deepen.Layers;
 using Deepen.Models;
 
 string dataDir = ExampleArgs.Get(args, "--data") ?? ExampleArgs.FindBundled("datasets/fashion-mnist-demo");
-int epochs = int.Parse(ExampleArgs.Get(args, "--epochs") ?? "6");
+int epochs = int.Parse(ExampleArgs.Get(args, "--epochs") ?? "3");
 int? trainLimit = ExampleArgs.Get(args, "--train") is string t ? int.Parse(t) : null;
 int seed = int.Parse(ExampleArgs.Get(args, "--seed") ?? "42");
 
 var ((xTrain, yTrain), (xTest, yTest)) = Idx.LoadMnist(dataDir);   // images [N, 28, 28, 1] with values 0–255
 if (trainLimit is int n && n < xTrain.shape[0]) (xTrain, yTrain) = (xTrain.narrow(0, 0, n), yTrain.narrow(0, 0, n));
 Console.WriteLine($"{xTrain.shape[0]} training and {xTest.shape[0]} test images, {epochs} epochs");
+
+// Batch normalization's moving statistics (used by Evaluate) follow the weights with this momentum: Keras's 0.99 lags
+// behind over the few hundred steps of this example (67% test accuracy for 84% training accuracy in 3 epochs); 0.9
+// (PyTorch's default) keeps up.
+const double Momentum = 0.9;
 
 // The residual network: a 3×3 stem and 2×2 pooling, three stages of one basic block each (16, 32, 64 channels on
 // 14×14, 7×7 and 4×4 images), global average pooling and a softmax.
@@ -28,12 +33,12 @@ Model BuildResNet()
     var inputs = new Input((28, 28, 1), name: "image");
     var x = new Rescaling(1.0 / 255).Call(inputs);
     x = new Conv2D(16, 3, padding: "same", useBias: false, kernelInitializer: "he_uniform", name: "stem_conv").Call(x);
-    x = new BatchNormalization(name: "stem_bn").Call(x);
+    x = new BatchNormalization(momentum: Momentum, name: "stem_bn").Call(x);
     x = new Activation("relu", name: "stem_relu").Call(x);
     x = new MaxPooling2D((2, 2), name: "stem_pool").Call(x);          // 14×14: keeps the cost near the plain CNN's
-    x = ResNet.ResidualBlock(x, 16, name: "stage1");
-    x = ResNet.ResidualBlock(x, 32, stride: 2, name: "stage2");
-    x = ResNet.ResidualBlock(x, 64, stride: 2, name: "stage3");
+    x = ResNet.ResidualBlock(x, 16, name: "stage1", batchNormMomentum: Momentum);
+    x = ResNet.ResidualBlock(x, 32, stride: 2, name: "stage2", batchNormMomentum: Momentum);
+    x = ResNet.ResidualBlock(x, 64, stride: 2, name: "stage3", batchNormMomentum: Momentum);
     x = new GlobalAveragePooling2D(name: "avg_pool").Call(x);
     return new Model(inputs, new Dense(10, activation: "softmax", name: "predictions").Call(x), name: "resnet");
 }

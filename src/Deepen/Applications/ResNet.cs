@@ -34,8 +34,13 @@ public static class ResNet
     /// <param name="stride">The first convolution's stride (2 halves the height and width).</param>
     /// <param name="batchNorm">Whether to normalize after each convolution (convolutions then have no bias).</param>
     /// <param name="name">A prefix for the block's layer names (e.g. "stage2_block1" gives "stage2_block1_conv1"); null for default names.</param>
+    /// <param name="batchNormMomentum">
+    /// The batch normalizations' momentum (Keras's default 0.99). For short trainings (a few hundred steps) 0.9 lets
+    /// the moving statistics used at inference catch up with the weights.
+    /// </param>
     /// <returns>The block's output, of shape (ceil(h / stride), ceil(w / stride), filters).</returns>
-    public static KerasTensor ResidualBlock(KerasTensor x, int filters, int stride = 1, bool batchNorm = true, string? name = null)
+    public static KerasTensor ResidualBlock(KerasTensor x, int filters, int stride = 1, bool batchNorm = true, string? name = null,
+        double batchNormMomentum = 0.99)
     {
         ArgumentNullException.ThrowIfNull(x);
         Check.Positive(filters, nameof(filters));
@@ -47,7 +52,7 @@ public static class ResNet
         KerasTensor ConvBn(KerasTensor input, int kernel, int s, string conv, string bn)
         {
             var h = new Conv2D(filters, kernel, strides: s, padding: "same", useBias: !batchNorm, kernelInitializer: "he_uniform", name: N(conv)).Call(input);
-            return batchNorm ? new BatchNormalization(name: N(bn)).Call(h) : h;
+            return batchNorm ? new BatchNormalization(momentum: batchNormMomentum, name: N(bn)).Call(h) : h;
         }
 
         var shortcut = x;
