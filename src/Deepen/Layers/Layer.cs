@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Deepen.Layers;
 
 /// <summary>
-/// The base of every layer, with Keras's contract: the constructor stores hyper-parameters; <see cref="Build"/>
-/// creates the weights once the input shape is known; <see cref="Call(Tensor, bool)"/> computes; <see cref="ComputeOutputShape"/>
+/// The base of every layer, with Keras's contract: the constructor stores hyper-parameters; <see cref="Build(Shape)"/>
+/// creates the weights once the input shape is known; <see cref="Call(Tensor, bool)"/> computes; <see cref="ComputeOutputShape(Shape)"/>
 /// infers shapes; <see cref="GetConfig"/> returns what rebuilds the layer. Shapes are Keras's, without the batch
 /// dimension and channels-last for images.
 /// </summary>
@@ -43,7 +43,7 @@ public abstract partial class Layer
     public Shape? BuiltInputShape { get; private set; }
     /// <summary>The output shape, known once built.</summary>
     public Shape? OutputShape { get; private set; }
-    /// <summary>Whether <see cref="Build"/> has run.</summary>
+    /// <summary>Whether <see cref="Build(Shape)"/> has run.</summary>
     public bool Built { get; private set; }
     /// <summary>Whether the optimizer updates this layer's trainable weights.</summary>
     public bool Trainable { get; set; } = true;
@@ -90,7 +90,7 @@ public abstract partial class Layer
 
     string DisplayName => Name.Length > 0 ? Name : DefaultName;
 
-    /// <summary>Creates the layer's weights; called once by <see cref="Build"/> with the known input shape.</summary>
+    /// <summary>Creates the layer's weights; called once by <see cref="Build(Shape)"/> with the known input shape.</summary>
     protected virtual void OnBuild(Shape inputShape) { }
 
     /// <summary>Computes the layer's output for a batch (Keras layout, batch first).</summary>
@@ -101,7 +101,7 @@ public abstract partial class Layer
     /// <summary>
     /// Whether the layer passes the mask of its input through unchanged (Keras's <c>supports_masking</c>), e.g.
     /// Dropout or Dense applied per time step. Layers that consume a mask (recurrent layers, pooling over time)
-    /// override <see cref="Call(Tensor, Tensor?, bool)"/> and <see cref="ComputeMask"/> instead.
+    /// override <see cref="Call(Tensor, Tensor?, bool)"/> and <see cref="ComputeMask(Tensor, Tensor?)"/> instead.
     /// </summary>
     public virtual bool SupportsMasking => false;
 

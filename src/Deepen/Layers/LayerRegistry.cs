@@ -42,6 +42,13 @@ public static class LayerRegistry
         ["RandomTranslation"] = RandomTranslation.FromConfig,
         ["RandomContrast"] = RandomContrast.FromConfig,
         ["TextVectorization"] = TextVectorization.FromConfig,
+        ["Add"] = Bind<Add>,
+        ["Subtract"] = Bind<Subtract>,
+        ["Multiply"] = Bind<Multiply>,
+        ["Average"] = Bind<Average>,
+        ["Maximum"] = Bind<Maximum>,
+        ["Minimum"] = Bind<Minimum>,
+        ["Concatenate"] = Bind<Concatenate>,
     };
 
     static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);

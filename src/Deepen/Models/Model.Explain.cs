@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Deepen.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Runs the model (inference mode) and returns both the output of <paramref name="layer"/> and the model's output,
@@ -16,6 +16,7 @@ public abstract partial class Model
     /// <param name="logits">Leave out the final sigmoid/softmax of the output.</param>
     internal virtual (Tensor Activation, Tensor Output) ForwardWithActivation(Tensor x, Layer layer, bool logits)
     {
+        if (_graph is not null) return ForwardWithActivationFunctional(x, layer, logits);
         if (this is not Sequential)
             throw new NotSupportedException($"Model \"{Name}\" ({GetType().Name}) does not expose the outputs of its inner layers.");
         var layers = Layers;
@@ -38,5 +39,15 @@ public abstract partial class Model
         // gradient flows through); when the target is the last layer, the output is a view of it instead.
         if (ReferenceEquals(activation, h)) h = h.alias();
         return (activation.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope());
+    }
+
+    (Tensor Activation, Tensor Output) ForwardWithActivationFunctional(Tensor x, Layer layer, bool logits)
+    {
+        var g = _graph!;
+        if (g.Inputs.Count != 1 || g.Outputs.Count != 1)
+            throw new NotSupportedException($"Model \"{Name}\" has {g.Inputs.Count} inputs and {g.Outputs.Count} outputs; explanations need one of each.");
+        if (!g.Layers.Contains(layer)) throw new ArgumentException($"Layer \"{layer.Name}\" is not a layer of model \"{Name}\".", nameof(layer));
+        var outputs = g.Forward(new[] { x }, training: false, logits ? new[] { true } : null, layer, out var activation);
+        return (activation ?? throw new ArgumentException($"Layer \"{layer.Name}\" is not called in model \"{Name}\".", nameof(layer)), outputs[0]);
     }
 }

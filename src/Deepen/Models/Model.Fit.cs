@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Deepen.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Trains on in-memory tensors, as Keras's <c>fit</c>. <paramref name="validationSplit"/> holds out the last

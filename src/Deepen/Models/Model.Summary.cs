@@ -1,35 +1,46 @@
 using System.Globalization;
 using System.Text;
+using Deepen.Layers;
 
 namespace Deepen.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
-    /// Prints Keras's summary table — layer name and type, output shape, parameter count — and the totals
+    /// Prints Keras's summary table — layer name and type, output shape, parameter count and, for functional models,
+    /// the "Connected to" column (the inputs of each call, as <c>layer[node][tensor]</c>) — and the totals
     /// (trainable / non-trainable, with their size in memory). Returns the text.
     /// </summary>
     /// <param name="writer">Where to print; standard output by default, <see cref="TextWriter.Null"/> to only get the text.</param>
     /// <example><code>model.Summary();</code></example>
     public string Summary(TextWriter? writer = null)
     {
-        var rows = Layers.Select(l => (Name: $"{l.Name} ({l.ClassName})",
-                                        Shape: l.OutputShape?.ToBatchString() ?? "?",
-                                        Params: l.Built ? l.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)")).ToList();
-        int w1 = Math.Max(31, rows.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
-        int w2 = Math.Max(22, rows.Select(r => r.Shape.Length).DefaultIfEmpty(0).Max());
-        int w3 = Math.Max(13, rows.Select(r => r.Params.Length).DefaultIfEmpty(0).Max());
-        string Line(char l, char fill, char mid, char r) =>
-            l + new string(fill, w1 + 2) + mid + new string(fill, w2 + 2) + mid + new string(fill, w3 + 2) + r;
+        bool functional = _graph is not null;
+        var rows = Layers.Select(l => new[]
+        {
+            new[] { $"{l.Name} ({l.ClassName})" },
+            new[] { l.OutputShape?.ToBatchString() ?? "?" },
+            new[] { l.Built ? l.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)" },
+            functional ? ConnectedTo(l) : Array.Empty<string>(),
+        }).ToList();
+        string[] headers = functional ? new[] { "Layer (type)", "Output Shape", "Param #", "Connected to" }
+                                      : new[] { "Layer (type)", "Output Shape", "Param #" };
+        int[] minimum = { 31, 22, 13, 22 };
+        var widths = headers.Select((h, c) => Math.Max(minimum[c], rows.SelectMany(r => r[c]).Select(s => s.Length).DefaultIfEmpty(0).Max())).ToArray();
+        string Line(char l, char fill, char mid, char r) => l + string.Join(mid, widths.Select(w => new string(fill, w + 2))) + r;
+        string Cell(string s, int c) => c == 2 ? s.PadLeft(widths[c]) : s.PadRight(widths[c]);
 
         var sb = new StringBuilder();
         sb.AppendLine($"Model: \"{Name}\"");
         sb.AppendLine(Line('┏', '━', '┳', '┓'));
-        sb.AppendLine($"┃ {"Layer (type)".PadRight(w1)} ┃ {"Output Shape".PadRight(w2)} ┃ {"Param #".PadLeft(w3)} ┃");
+        sb.AppendLine("┃ " + string.Join(" ┃ ", headers.Select(Cell)) + " ┃");
         sb.AppendLine(Line('┡', '━', '╇', '┩'));
         for (int i = 0; i < rows.Count; i++)
         {
-            sb.AppendLine($"│ {rows[i].Name.PadRight(w1)} │ {rows[i].Shape.PadRight(w2)} │ {rows[i].Params.PadLeft(w3)} │");
+            int height = rows[i].Take(headers.Length).Max(cell => Math.Max(1, cell.Length));
+            for (int line = 0; line < height; line++)
+                sb.AppendLine("│ " + string.Join(" │ ", Enumerable.Range(0, headers.Length)
+                    .Select(c => Cell(line < rows[i][c].Length ? rows[i][c][line] : "", c))) + " │");
             if (i < rows.Count - 1) sb.AppendLine(Line('├', '─', '┼', '┤'));
         }
         sb.AppendLine(Line('└', '─', '┴', '┘'));
@@ -40,6 +51,16 @@ public abstract partial class Model
         string text = sb.ToString();
         (writer ?? Console.Out).Write(text);
         return text;
+    }
+
+    /// <summary>Keras's "Connected to" cell: every input of every call of the layer, one per line, or "-".</summary>
+    string[] ConnectedTo(Layer layer)
+    {
+        var g = _graph!;
+        var refs = g.Nodes.Where(n => n.Layer == layer).SelectMany(n => n.Inputs)
+            .Select(t => $"{t.Layer.Name}[{g.NodeIndex[t.Node]}][0]").ToList();
+        if (refs.Count == 0) return new[] { "-" };
+        return refs.Select((r, i) => i < refs.Count - 1 ? r + "," : r).ToArray();
     }
 
     static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({MemorySize(n * 4)})";

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Deepen.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>The <see cref="Layers.TextVectorization"/> the model starts with, or null.</summary>
     public TextVectorization? TextVectorization => Layers.Count > 0 ? Layers[0] as TextVectorization : null;

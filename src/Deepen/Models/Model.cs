@@ -15,7 +15,8 @@ using static TorchSharp.torch;
 namespace Deepen.Models;
 
 /// <summary>
-/// The base of Deepen's models, with Keras's workflow: <see cref="Compile"/>, <c>Fit</c>, <c>Evaluate</c>,
+/// A model: a functional graph of layers (<c>new Model(inputs, outputs)</c>, see <see cref="KerasTensor"/>) or,
+/// through subclasses such as <see cref="Sequential"/>, another architecture; with Keras's workflow: <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>, <c>Fit</c>, <c>Evaluate</c>,
 /// <c>Predict</c>, <see cref="Summary"/>, <see cref="Save"/> and <see cref="Load"/>. Inputs and outputs use Keras's
 /// layout (batch first, channels last).
 /// </summary>
@@ -31,7 +32,7 @@ namespace Deepen.Models;
 /// model.Save("mnist.deepen");
 /// var again = Model.Load("mnist.deepen");
 /// </code></example>
-public abstract partial class Model : IDisposable
+public partial class Model : IDisposable
 {
     List<Parameter>? _boundParameters;
     Device _device = Backend.Device;
@@ -42,24 +43,24 @@ public abstract partial class Model : IDisposable
     /// <summary>The model's name, shown by <see cref="Summary"/>.</summary>
     public string Name { get; set; }
     /// <summary>The layers, in order.</summary>
-    public abstract IReadOnlyList<Layer> Layers { get; }
+    public virtual IReadOnlyList<Layer> Layers => Graph.Layers;
     /// <summary>The input shape (without batch), once known.</summary>
-    public abstract Shape? InputShape { get; }
+    public virtual Shape? InputShape => Graph.Inputs.Count == 1 ? Graph.Inputs[0].Shape : null;
     /// <summary>The output shape (without batch), once built.</summary>
-    public abstract Shape? OutputShape { get; }
+    public virtual Shape? OutputShape => Graph.Outputs.Count == 1 ? Graph.Outputs[0].Shape : null;
     /// <summary>Whether all weights exist.</summary>
-    public abstract bool Built { get; }
+    public virtual bool Built => Graph is not null;
     /// <summary>Creates all weights for inputs of <paramref name="inputShape"/> (batch excluded).</summary>
-    public abstract void Build(Shape inputShape);
+    public virtual void Build(Shape inputShape) => BuildFunctional(inputShape);
 
     /// <summary>Runs the layers; with <paramref name="logits"/> the final sigmoid/softmax is left out.</summary>
-    internal abstract Tensor Forward(Tensor x, bool training, bool logits);
+    internal virtual Tensor Forward(Tensor x, bool training, bool logits) => ForwardFunctional(x, training, logits);
 
     /// <summary>The named activation the model ends with (its last layer's), if any.</summary>
-    internal string? FinalActivation => Layers.Count == 0 ? null : Layers[^1].FinalActivation;
+    internal virtual string? FinalActivation => _graph is not null ? _graph.FinalActivation(0) : Layers.Count == 0 ? null : Layers[^1].FinalActivation;
 
     /// <summary>The configuration that rebuilds this model's architecture (saved as JSON).</summary>
-    public abstract LayerConfig GetConfig();
+    public virtual LayerConfig GetConfig() => FunctionalConfig.Get(this, Graph);
 
     /// <summary>
     /// Optional names of the output classes, in index order (e.g. an image generator's class folders). Saved with
@@ -73,13 +74,13 @@ public abstract partial class Model : IDisposable
     /// <summary>Set by callbacks to stop <c>Fit</c> after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>.</summary>
     public Optimizer? Optimizer { get; private set; }
-    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    /// <summary>The loss given to <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>.</summary>
     public Loss? Loss { get; private set; }
-    /// <summary>The metrics given to <see cref="Compile"/> (names or <see cref="Metric"/> objects).</summary>
+    /// <summary>The metrics given to <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/> (names or <see cref="Metric"/> objects).</summary>
     public IReadOnlyList<object> CompiledMetrics { get; private set; } = Array.Empty<object>();
-    /// <summary>Whether <see cref="Compile"/> has been called.</summary>
+    /// <summary>Whether <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/> has been called.</summary>
     public bool IsCompiled => Optimizer is not null && Loss is not null;
 
     /// <summary>All weights of all layers.</summary>
@@ -115,6 +116,8 @@ public abstract partial class Model : IDisposable
         Optimizer = optimizer.Value;
         Loss = loss.Value;
         CompiledMetrics = list;
+        _losses = null;
+        _lossWeights = null;
         if (dtypePolicy is not null) DTypePolicy = dtypePolicy;
         _boundParameters = null;
     }
@@ -122,7 +125,7 @@ public abstract partial class Model : IDisposable
     /// <summary>
     /// The precision the model computes in: float32, or mixed_bfloat16 (bf16 convolutions and matrix products, float32
     /// weights, optimizer state and loss). Applies to Fit, Evaluate, Predict and Call. Defaults to
-    /// <see cref="MixedPrecision.DTypePolicy.Global"/> at construction; set it directly or through <see cref="Compile"/>.
+    /// <see cref="MixedPrecision.DTypePolicy.Global"/> at construction; set it directly or through <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>.
     /// </summary>
     public DTypePolicy DTypePolicy { get; set; } = DTypePolicy.Global;
 
@@ -168,6 +171,9 @@ public abstract partial class Model : IDisposable
             Build(new Shape(shape.Skip(1).Select(d => (int)d).ToArray()));
             return;
         }
+        if (_graph is not null && (_graph.Inputs.Count > 1 || _graph.Outputs.Count > 1))
+            throw new ArgumentException(
+                $"Model \"{Name}\" has {_graph.Inputs.Count} input(s) and {_graph.Outputs.Count} output(s); use the overloads of Fit, Evaluate, Predict and Call that take arrays (Tensor[]), one tensor per input and per output. Received a single tensor for `{argument}`.", argument);
         var expected = InputShape!;
         if (shape.Length != expected.Rank + 1 || !shape.Skip(1).Select(d => (int)d).SequenceEqual(expected))
             throw new ArgumentException(

@@ -85,7 +85,7 @@ public static class ModelFile
     {
         var root = new JsonObject
         {
-            ["model"] = new JsonObject { ["class_name"] = model.GetType().Name, ["config"] = model.GetConfig().Json.DeepClone() },
+            ["model"] = new JsonObject { ["class_name"] = model.IsFunctional ? "Functional" : model.GetType().Name, ["config"] = model.GetConfig().Json.DeepClone() },
         };
         if (model.ClassNames is { } names)
             root["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
@@ -99,6 +99,12 @@ public static class ModelFile
                 ["metrics"] = new JsonArray(model.CompiledMetrics.Select(MetricName).Where(n => n is not null)
                     .Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             };
+            if (model.Outputs.Count > 1)                  // one loss and one weight per output of a functional model
+            {
+                var cc = root["compile_config"]!.AsObject();
+                cc["losses"] = new JsonArray(model.Losses.Select(l => (JsonNode?)new JsonObject { ["name"] = l.Name, ["from_logits"] = l.FromLogits }).ToArray());
+                cc["loss_weights"] = new JsonArray(model.LossWeights.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray());
+            }
         }
         return root;
     }
@@ -149,6 +155,7 @@ public static class ModelFile
             model = cls switch
             {
                 "Sequential" => Models.Sequential.FromConfig(modelConfig),
+                "Functional" => Model.FromFunctionalConfig(modelConfig),
                 _ => throw new FormatException($"unknown model class \"{cls}\"."),
             };
         }
@@ -182,6 +189,14 @@ public static class ModelFile
                 var metrics = (cc["metrics"] as JsonArray ?? new JsonArray()).Select(m => (object)m!.GetValue<string>()).ToList();
                 metrics.ForEach(m => MetricRegistry.Validate((string)m));
                 model.RestoreCompile(optimizer, loss, metrics);
+                if (cc["losses"] is JsonArray losses)
+                {
+                    var perOutput = losses.Select(l => LossRegistry.FromConfig(l!["name"]!.GetValue<string>(), l["from_logits"]?.GetValue<bool>() ?? false)).ToArray();
+                    var weights = (cc["loss_weights"] as JsonArray)?.Select(w => w!.GetValue<double>()).ToArray();
+                    if (perOutput.Length != model.Outputs.Count || (weights is not null && weights.Length != perOutput.Length))
+                        throw new FormatException($"compile_config has {perOutput.Length} losses and {weights?.Length} loss weights for {model.Outputs.Count} outputs.");
+                    model.RestoreLosses(perOutput, weights);
+                }
                 if (entries.TryGetValue("optimizer.bin", out var state))
                 {
                     model.EnsureOptimizerBound();

@@ -134,4 +134,25 @@ public class DTypePolicyTests
         finally { DTypePolicy.Global = previous; }
         Assert.Equal(DTypePolicy.Float32, Moons(8).DTypePolicy);
     }
+
+    [Fact]
+    public void AMultiOutputFunctionalModelTrainsUnderTheMixedPolicy()
+    {
+        Backend.SetRandomSeed(9);
+        var (x, y) = TestData.TwoMoons(256, noise: 0.1, seed: 14);
+        using var xs = tensor(x);
+        using var labels = tensor(y).view(-1, 1);
+        using var targets = xs.sum(1, keepdim: true);                  // second output: regress x0 + x1
+        var input = new Input(2);
+        var h = new Dense(32, "relu").Call(input);
+        var cls = new Dense(1, "sigmoid", name: "cls").Call(h);
+        var reg = new Dense(1, name: "reg").Call(h);
+        var model = new Model(input, new[] { cls, reg });
+        model.Compile(new Adam(0.01), new LossSpec[] { "binary_crossentropy", "mse" });
+        model.DTypePolicy = DTypePolicy.MixedBFloat16;
+        var history = model.Fit(new[] { xs }, new[] { labels, targets }, epochs: 30, batchSize: 32, verbose: 0);
+        Assert.True(history["cls_loss"][^1] < 0.5 * history["cls_loss"][0], $"cls_loss {history["cls_loss"][0]} → {history["cls_loss"][^1]}");
+        Assert.True(history["reg_loss"][^1] < 0.2 * history["reg_loss"][0], $"reg_loss {history["reg_loss"][0]} → {history["reg_loss"][^1]}");
+        Assert.All(model.Weights, w => Assert.Equal(ScalarType.Float32, w.Value.dtype));
+    }
 }

@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace Deepen.Layers;
+
+/// <summary>
+/// Averages a list of inputs element-wise (Keras's <c>Average</c>).
+/// </summary>
+/// <example><code>
+/// var a = new Input(16);
+/// var b = new Input(16);
+/// var merged = new Average().Call(a, b);     // shape (None, 16)
+/// var model = new Model([a, b], merged);
+/// </code></example>
+public sealed class Average : Merge
+{
+    /// <param name="name">Layer name.</param>
+    public Average(string? name = null) : base(name) { }
+
+    /// <inheritdoc/>
+    protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
+    {
+        var sum = inputs[0] + inputs[1];
+        for (int i = 2; i < inputs.Count; i++) sum.add_(inputs[i]);
+        return sum.div_(inputs.Count);
+    }
+}
