@@ -44,6 +44,20 @@ public static class Initializers
         t.uniform_(-limit, limit);
     }
 
-    static void TruncNormal(Tensor t, double std) =>
-        nn.init.trunc_normal_(t, 0, std, -2 * std, 2 * std);
+    /// <summary>
+    /// A normal of standard deviation <paramref name="std"/> truncated at ±2 std, by redrawing the values outside
+    /// (TorchSharp 0.107's <c>nn.init.trunc_normal_</c> leaves the tensor constant, which breaks he_normal networks).
+    /// </summary>
+    static void TruncNormal(Tensor t, double std)
+    {
+        t.normal_(0, 1);
+        for (int round = 0; round < 20; round++)             // each round keeps 95.4% of the draws: 20 rounds suffice
+        {
+            using var outside = t.abs().gt(2);
+            if (!outside.any().item<bool>()) break;
+            using var fresh = randn_like(t);
+            t.copy_(where(outside, fresh, t));
+        }
+        t.clamp_(-2, 2).mul_(std);
+    }
 }
