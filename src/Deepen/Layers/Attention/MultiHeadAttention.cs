@@ -121,6 +121,58 @@ public sealed class MultiHeadAttention : Layer
     }
 
     /// <summary>
+    /// In a functional model the layer takes [query], [query, value] or [query, value, key], as Keras's
+    /// <c>mha(query, value)</c>: <c>new MultiHeadAttention(4, 16).Call(query, value)</c>.
+    /// </summary>
+    public override bool TakesMultipleInputs => true;
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(IReadOnlyList<Shape> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (inputShapes.Count is < 1 or > 3)
+            throw new ArgumentException($"Layer \"{Name}\" takes [query], [query, value] or [query, value, key]; received {inputShapes.Count} inputs.");
+        string[] names = { "query", "value", "key" };
+        for (int i = 0; i < inputShapes.Count; i++)
+            if (inputShapes[i].Rank != 2)
+                throw new ArgumentException($"Layer \"{Name}\" expects its {names[i]} of shape (steps, features); received {inputShapes[i].ToBatchString()}.");
+        if (inputShapes.Count == 3 && inputShapes[1][0] != inputShapes[2][0])
+            throw new ArgumentException($"Layer \"{Name}\": value and key must have the same number of steps; received value {inputShapes[1].ToBatchString()}, key {inputShapes[2].ToBatchString()}.");
+        return ComputeOutputShape(inputShapes[0]);
+    }
+
+    /// <inheritdoc/>
+    protected override void OnBuild(IReadOnlyList<Shape> inputShapes)
+    {
+        var value = inputShapes.Count > 1 ? inputShapes[1] : inputShapes[0];
+        _valueFeatures = value[-1];
+        _keyFeatures = (inputShapes.Count > 2 ? inputShapes[2] : value)[-1];
+        OnBuild(inputShapes[0]);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false) =>
+        Call(inputs, new Tensor?[inputs.Count], training);
+
+    /// <summary>Attends from inputs[0] (query) to inputs[1] (value; the query itself when absent), keys inputs[2] or the
+    /// value; the query's and value's masks are respected as in Keras.</summary>
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var query = inputs[0];
+        var value = inputs.Count > 1 ? inputs[1] : query;
+        var key = inputs.Count > 2 ? inputs[2] : value;
+        Tensor? queryMask = masks.Count > 0 ? masks[0] : null;
+        Tensor? valueMask = inputs.Count > 1 ? (masks.Count > 1 ? masks[1] : null) : queryMask;
+        var (output, scores) = Attend(query, value, key, queryMask, valueMask, null, false, training);
+        scores.Dispose();
+        return output;
+    }
+
+    /// <summary>Keras: the output carries the query's mask.</summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => masks.Count > 0 ? masks[0] : null;
+
+    /// <summary>
     /// Keras's <c>call(query, value, key, attention_mask, use_causal_mask, training)</c>: attends from
     /// <paramref name="query"/> to <paramref name="value"/> (keys default to the values).
     /// </summary>
