@@ -6,7 +6,7 @@
 # (seed CNN fed by the pipeline vs by in-memory tensors) runs in one process, alternating too.
 # Usage: benchmarks/pipeline/run.sh [DIR]   (default /tmp/deepen-pipeline-bench: 2,200 Fashion-MNIST JPEGs at
 #        256x256, made with examples/CatsVsDogs/make-dataset.sh when missing). ROUNDS (default 7), STEPS (default 20),
-#        INTERPOLATION (default nearest), NICE (PipelineOptions.WorkerNice, default 0), TRAIN=0 skips the training comparison.
+#        EPOCHS measured per round and side after one warm-up epoch (default 3), INTERPOLATION (default nearest), NICE (PipelineOptions.WorkerNice, default 0), TRAIN=0 skips the training comparison.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="${1:-/tmp/deepen-pipeline-bench}"
@@ -20,8 +20,8 @@ dotnet build "$ROOT/benchmarks/pipeline" -c Release -v q -nologo >/dev/null
 RESULTS="$(mktemp)"
 for round in $(seq "$ROUNDS"); do
   echo "round $round/$ROUNDS (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-  dotnet run -c Release --no-build --project "$ROOT/benchmarks/pipeline" -- --data "$DIR/train" --runs 1 --warmup 1 --mode pipeline --interpolation "$INTERPOLATION" --nice "${NICE:-0}" | tee -a "$RESULTS" | grep -v RESULT || true
-  /usr/bin/python3 "$ROOT/benchmarks/pipeline/torchvision_bench.py" --data "$DIR/train" --runs 1 --warmup 1 --workers 2 --interpolation "$INTERPOLATION" | tee -a "$RESULTS" | grep -v RESULT || true
+  dotnet run -c Release --no-build --project "$ROOT/benchmarks/pipeline" -- --data "$DIR/train" --runs "${EPOCHS:-3}" --warmup 1 --mode pipeline --interpolation "$INTERPOLATION" --nice "${NICE:-0}" | tee -a "$RESULTS" | grep -v RESULT || true
+  /usr/bin/python3 "$ROOT/benchmarks/pipeline/torchvision_bench.py" --data "$DIR/train" --runs "${EPOCHS:-3}" --warmup 1 --workers 2 --interpolation "$INTERPOLATION" | tee -a "$RESULTS" | grep -v RESULT || true
 done
 /usr/bin/python3 - "$RESULTS" <<'PY'
 import statistics, sys

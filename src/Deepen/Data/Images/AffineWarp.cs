@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -57,6 +58,7 @@ internal static class AffineWarp
     /// and broadcast tensor arithmetic over a last dimension of 2 both take several times longer); elsewhere it is a
     /// broadcast sum of a per-column and a per-row term.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]    // per-pixel loop: optimized from the first batch
     static Tensor SamplingGrid(float[] theta, int n, int h, int w, Device device)
     {
         if (device.type != DeviceType.CPU)
@@ -87,6 +89,7 @@ internal static class AffineWarp
     }
 
     /// <summary>destination = a · b + c, element-wise, with <see cref="Vector{T}"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyAdd(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> destination)
     {
         int i = 0, lanes = Vector<float>.Count;

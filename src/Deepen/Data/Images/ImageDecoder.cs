@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Deepen.Data.Audit;
 using SkiaSharp;
@@ -145,6 +146,7 @@ internal static class ImageDecoder
     }
 
     /// <summary>Drops alpha in place: RGBA pixels become packed RGB at the start of <paramref name="pixels"/>, four pixels per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]    // per-pixel loops: optimized from the first image
     internal static void RgbaToRgbInPlace(Span<byte> pixels)
     {
         int count = pixels.Length / 4, blocks = count / 4;
@@ -165,6 +167,7 @@ internal static class ImageDecoder
     }
 
     /// <summary>RGBA to PIL's fixed-point luma: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ToGray(SKBitmap bitmap, Span<byte> destination)
     {
         int w = bitmap.Width, h = bitmap.Height, stride = bitmap.RowBytes;
