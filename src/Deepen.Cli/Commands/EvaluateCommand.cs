@@ -35,24 +35,32 @@ public static class EvaluateCommand
         using var m = CommonChecks.LoadModel(modelPath);
         var classNames = CommonChecks.ClassNames(m);
         EnsureCompiled(m);
+        if (m.TextVectorization is not null) return TextEvaluate.Run(m, classNames, modelPath, dataDir, json, batchSize, reportDir);
         // With --json, progress and the pipeline's warnings go to stderr so that stdout is only the JSON document.
         var (flow, scores, rep, index) = EvaluationData.WithOutputOnStderr(json, () => Evaluate(m, classNames, modelPath, dataDir, batchSize, reportDir, json));
+        return Print(json, scores, rep.PerClass, rep.ConfusionMatrix, rep.Count, flow.AuditReport.SkippedCount, classNames, index);
+    }
+
+    /// <summary>Prints evaluate's results (as text or, with --json, as one JSON document); shared by image and text models.</summary>
+    internal static int Print(bool json, IReadOnlyDictionary<string, double> scores, IReadOnlyList<ClassMetrics> perClassMetrics,
+        long[,] confusion, int samples, int skipped, IReadOnlyList<string> classNames, string? index)
+    {
         if (json)
         {
-            var perClass = new JsonArray(rep.PerClass.Select(c => (JsonNode?)new JsonObject
+            var perClass = new JsonArray(perClassMetrics.Select(c => (JsonNode?)new JsonObject
             {
                 ["class"] = c.Name, ["precision"] = Math.Round(c.Precision, 6), ["recall"] = Math.Round(c.Recall, 6),
                 ["f1"] = Math.Round(c.F1, 6), ["support"] = c.Support,
             }).ToArray());
             var matrix = new JsonArray();
             for (int i = 0; i < classNames.Count; i++)
-                matrix.Add(new JsonArray(Enumerable.Range(0, classNames.Count).Select(j => (JsonNode?)JsonValue.Create(rep.ConfusionMatrix[i, j])).ToArray()));
+                matrix.Add(new JsonArray(Enumerable.Range(0, classNames.Count).Select(j => (JsonNode?)JsonValue.Create(confusion[i, j])).ToArray()));
             var result = new JsonObject
             {
                 ["loss"] = Math.Round(scores["loss"], 6),
                 ["metrics"] = RunOutputs.Numbers(scores.Where(kv => kv.Key != "loss")),
-                ["samples"] = rep.Count,
-                ["skipped_files"] = flow.AuditReport.SkippedCount,
+                ["samples"] = samples,
+                ["skipped_files"] = skipped,
                 ["class_names"] = new JsonArray(classNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
                 ["per_class"] = perClass,
                 ["confusion_matrix"] = matrix,
@@ -66,14 +74,14 @@ public static class EvaluateCommand
         Console.WriteLine();
         int w = Math.Max(5, classNames.Max(n => n.Length));
         Console.WriteLine($"{"class".PadRight(w)}  precision  recall     f1  support");
-        foreach (var c in rep.PerClass)
+        foreach (var c in perClassMetrics)
             Console.WriteLine($"{c.Name.PadRight(w)}  {c.Precision,9:F4}  {c.Recall,6:F4}  {c.F1,5:F4}  {c.Support,7}");
         Console.WriteLine();
         Console.WriteLine("Confusion matrix (rows: true class, columns: predicted class):");
-        int cw = Math.Max(6, rep.ConfusionMatrix.Cast<long>().Max().ToString(CultureInfo.InvariantCulture).Length + 1);
+        int cw = Math.Max(6, confusion.Cast<long>().Max().ToString(CultureInfo.InvariantCulture).Length + 1);
         Console.WriteLine("".PadRight(w) + string.Concat(Enumerable.Range(0, classNames.Count).Select(j => j.ToString(CultureInfo.InvariantCulture).PadLeft(cw))));
         for (int i = 0; i < classNames.Count; i++)
-            Console.WriteLine(classNames[i].PadRight(w) + string.Concat(Enumerable.Range(0, classNames.Count).Select(j => rep.ConfusionMatrix[i, j].ToString(CultureInfo.InvariantCulture).PadLeft(cw))));
+            Console.WriteLine(classNames[i].PadRight(w) + string.Concat(Enumerable.Range(0, classNames.Count).Select(j => confusion[i, j].ToString(CultureInfo.InvariantCulture).PadLeft(cw))));
         if (index is not null) Console.WriteLine($"\nReport: {index}");
         return ExitCodes.Ok;
     }

@@ -169,6 +169,42 @@ public class TextCommandTests : IClassFixture<TextRunFixture>
     }
 
     [Fact]
+    public void EvaluateOnTextFoldersMatchesTheTrainingRunsTestScoresAndCountsEveryText()
+    {
+        string reportDir = Path.Combine(_f.NewFolder("evaluate"), "report");
+        var r = DeepenRunner.Expect(0, "evaluate", "--model", Path.Combine(_f.BinaryOut, "model.deepen"), "--data", _f.BinaryTest,
+            "--json", "--report", reportDir);
+        var json = r.Json();
+        int samples = json.GetProperty("samples").GetInt32();
+        Assert.Equal(Directory.EnumerateFiles(_f.BinaryTest, "*.txt", SearchOption.AllDirectories).Count(), samples);
+        var matrix = json.GetProperty("confusion_matrix").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+        Assert.Equal(2, matrix.Length);
+        Assert.Equal(samples, matrix.Sum(row => row.Sum()));
+        Assert.Equal(new[] { "ham", "spam" }, json.GetProperty("class_names").EnumerateArray().Select(e => e.GetString()));
+        // the training run evaluated the same model on the same folder
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_f.BinaryOut, "metrics.json"))).RootElement;
+        double trained = metrics.GetProperty("test").GetProperty("accuracy").GetDouble();
+        Assert.Equal(trained, json.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 5);
+        double diagonal = (matrix[0][0] + matrix[1][1]) / (double)samples;
+        Assert.Equal(diagonal, json.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 5);
+        Assert.True(File.Exists(Path.Combine(reportDir, "index.html")));
+
+        var plain = DeepenRunner.Expect(0, "evaluate", "--model", Path.Combine(_f.BinaryOut, "model.deepen"), "--data", _f.BinaryTest, "--no-report");
+        Assert.Contains("Confusion matrix", plain.Out);
+    }
+
+    [Fact]
+    public void EvaluateATextModelOnAFolderWithoutTextsExitsFour()
+    {
+        string empty = _f.NewFolder("evaluate-empty");
+        Directory.CreateDirectory(Path.Combine(empty, "ham"));
+        Directory.CreateDirectory(Path.Combine(empty, "spam"));
+        var r = DeepenRunner.Run("evaluate", "--model", Path.Combine(_f.BinaryOut, "model.deepen"), "--data", empty, "--no-report");
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("--data", r.Err);
+    }
+
+    [Fact]
     public void PredictClassifiesTextFilesAndFolders()
     {
         string dir = _f.NewFolder("predict");
