@@ -41,13 +41,21 @@ internal static class ClassFolders
     }
 
     /// <summary>Image files under <paramref name="folder"/> (recursively), in Keras's walk order.</summary>
-    public static IEnumerable<string> ImagesUnder(string folder, bool followLinks)
+    public static IEnumerable<string> ImagesUnder(string folder, bool followLinks) =>
+        FilesUnder(folder, followLinks, ImageFormats.HasImageExtension);
+
+    /// <summary>
+    /// The files under <paramref name="folder"/> that <paramref name="accept"/> takes, as Keras walks class folders:
+    /// folders recursively in ordinal path order (links followed only with <paramref name="followLinks"/>, cycles
+    /// cut), files sorted within each folder, names starting with '.' skipped. Shared by images and text.
+    /// </summary>
+    internal static IEnumerable<string> FilesUnder(string folder, bool followLinks, Func<string, bool> accept)
     {
         var folders = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Walk(folder, followLinks, folders, seen, top: true);
         foreach (var dir in folders.Order(StringComparer.Ordinal))
-            foreach (var file in Directory.EnumerateFiles(dir).Where(f => !IsHidden(Path.GetFileName(f)) && ImageFormats.HasImageExtension(f)).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(dir).Where(f => !IsHidden(Path.GetFileName(f)) && accept(f)).Order(StringComparer.Ordinal))
                 yield return file;
     }
 

@@ -52,14 +52,7 @@ public static class DatasetUtils
         var interp = EnumText.Parse<Interpolation>(interpolation, nameof(interpolation));
         var size = (imageSize ?? new Size2(256, 256)).Validate(nameof(imageSize));
         Check.Positive(batchSize, nameof(batchSize));
-        if (validationSplit is double v && !(v > 0 && v < 1)) throw Check.Invalid(nameof(validationSplit), v, "a float between 0 and 1 (exclusive)");
-        string? sub = subset is null ? null : Check.OneOf(subset, nameof(subset), "training", "validation");
-        if (sub is not null && validationSplit is null)
-            throw Check.Invalid(nameof(subset), subset, "null unless validationSplit is set");
-        if (validationSplit is not null && sub is null)
-            throw Check.Invalid(nameof(subset), subset, "\"training\" or \"validation\" when validationSplit is set");
-        if (validationSplit is not null && shuffle && seed is null)
-            throw Check.Invalid(nameof(seed), seed, "an integer: with validationSplit and shuffling, a seed makes the two subsets disjoint");
+        string? sub = ValidationSplit.CheckSubset(validationSplit, subset, shuffle, seed);
 
         var (kept, report) = DirectoryIterator.ListAndAudit(directory, classNames, followLinks, audit, strict, auditReport, verbose);
         if (verbose) Console.WriteLine($"Found {kept.Count} files belonging to {kept.ClassNames.Count} classes.");

@@ -39,14 +39,7 @@ public static class TextDatasetUtils
         string? mode = labelMode is null ? null : Check.OneOf(labelMode, nameof(labelMode), "int", "categorical", "binary");
         Check.Positive(batchSize, nameof(batchSize));
         if (maxLength is int max) Check.Positive(max, nameof(maxLength));
-        if (validationSplit is double v && !(v > 0 && v < 1)) throw Check.Invalid(nameof(validationSplit), v, "a float between 0 and 1 (exclusive)");
-        string? sub = subset is null ? null : Check.OneOf(subset, nameof(subset), "training", "validation");
-        if (sub is not null && validationSplit is null)
-            throw Check.Invalid(nameof(subset), subset, "null unless validationSplit is set");
-        if (validationSplit is not null && sub is null)
-            throw Check.Invalid(nameof(subset), subset, "\"training\" or \"validation\" when validationSplit is set");
-        if (validationSplit is not null && shuffle && seed is null)
-            throw Check.Invalid(nameof(seed), seed, "an integer: with validationSplit and shuffling, a seed makes the two subsets disjoint");
+        string? sub = ValidationSplit.CheckSubset(validationSplit, subset, shuffle, seed);
         if (!Directory.Exists(directory))
             throw Check.Invalid(nameof(directory), directory, "an existing folder with one subfolder per class");
 

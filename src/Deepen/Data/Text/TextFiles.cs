@@ -10,29 +10,10 @@ internal static class TextFiles
 {
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static IEnumerable<string> Under(string folder, bool followLinks)
-    {
-        var folders = new List<string>();
-        Walk(folder, followLinks, folders, new HashSet<string>(StringComparer.Ordinal), top: true);
-        foreach (var dir in folders.Order(StringComparer.Ordinal))
-            foreach (var file in Directory.EnumerateFiles(dir)
-                         .Where(f => !IsHidden(Path.GetFileName(f)) && f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-                         .Order(StringComparer.Ordinal))
-                yield return file;
-    }
+    public static IEnumerable<string> Under(string folder, bool followLinks) =>
+        Images.ClassFolders.FilesUnder(folder, followLinks, f => f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
 
-    static void Walk(string dir, bool followLinks, List<string> folders, HashSet<string> seen, bool top)
-    {
-        var info = new DirectoryInfo(dir);
-        if (!top && info.LinkTarget is not null && !followLinks) return;
-        string real = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
-        if (!seen.Add(real)) return;                                  // a link cycle
-        folders.Add(dir);
-        foreach (var sub in Directory.EnumerateDirectories(dir))
-            if (!IsHidden(Path.GetFileName(sub))) Walk(sub, followLinks, folders, seen, top: false);
-    }
-
-    public static bool IsHidden(string name) => name.StartsWith('.');
+    public static bool IsHidden(string name) => Images.ClassFolders.IsHidden(name);
 
     /// <summary>The file's text, or null and the reason it cannot be used.</summary>
     public static (string? Text, string? Problem) Read(string path)
