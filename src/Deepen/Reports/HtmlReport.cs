@@ -175,11 +175,11 @@ internal static partial class HtmlReport
         Close(html);
     }
 
-    static void MetricsRow(StringBuilder html, ClassMetrics m, string attributes) =>
+    internal static void MetricsRow(StringBuilder html, ClassMetrics m, string attributes) =>
         html.Append($"<tr{attributes}><td>{E(m.Name)}</td><td class=\"num\">{F(m.Precision, "0.000")}</td><td class=\"num\">{F(m.Recall, "0.000")}</td>")
             .Append($"<td class=\"num\">{F(m.F1, "0.000")}</td><td class=\"num\">{m.Support}</td></tr>\n");
 
-    static void Pairs(StringBuilder html, IReadOnlyList<KeyValuePair<string, string>> pairs, string keyTitle, string valueTitle)
+    internal static void Pairs(StringBuilder html, IReadOnlyList<KeyValuePair<string, string>> pairs, string keyTitle, string valueTitle)
     {
         if (pairs.Count == 0) return;
         html.Append($"<table>\n<tr><th>{keyTitle}</th><th>{valueTitle}</th></tr>\n");
@@ -187,18 +187,18 @@ internal static partial class HtmlReport
         html.Append("</table>\n");
     }
 
-    static void Card(StringBuilder html, string label, string value) =>
+    internal static void Card(StringBuilder html, string label, string value) =>
         html.Append($"<div class=\"card\"><div class=\"value\">{E(value)}</div><div class=\"label\">{E(label)}</div></div>");
 
-    static void Image(StringBuilder html, RenderedFigure figure, string alt) =>
+    internal static void Image(StringBuilder html, RenderedFigure figure, string alt) =>
         html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\" width=\"{figure.Width}\" height=\"{figure.Height}\" alt=\"{E(alt)}\">\n");
 
-    static void Open(StringBuilder html, string id, string title) => html.Append($"<section id=\"{id}\">\n<h2>{E(title)}</h2>\n");
-    static void Close(StringBuilder html) => html.Append("</section>\n");
+    internal static void Open(StringBuilder html, string id, string title) => html.Append($"<section id=\"{id}\">\n<h2>{E(title)}</h2>\n");
+    internal static void Close(StringBuilder html) => html.Append("</section>\n");
 
-    static string E(string? text) => HtmlEncode(text ?? "");
+    internal static string E(string? text) => HtmlEncode(text ?? "");
 
-    static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    internal static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     static string Version()
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Deepen.Reports.Figures;
-using static System.Net.WebUtility;
+using static Deepen.Reports.HtmlReport;   // the shared HTML parts: Open, Close, Pairs, Card, Image, MetricsRow, E, F
 
 namespace Deepen.Reports;
 
@@ -64,9 +64,9 @@ internal static class TextHtmlReport
         Open(html, "confusion-matrix", "Confusion matrix");
         Image(html, byName[Report.ConfusionMatrixFileName], "Confusion matrix: true classes down, predicted classes across");
         html.Append("<table>\n<tr><th>class</th><th class=\"num\">precision</th><th class=\"num\">recall</th><th class=\"num\">F1</th><th class=\"num\">support</th></tr>\n");
-        foreach (var m in report.PerClass) Row(html, m, "");
-        Row(html, report.Summary.MacroAverage, " class=\"avg\"");
-        Row(html, report.Summary.WeightedAverage, " class=\"avg\"");
+        foreach (var m in report.PerClass) MetricsRow(html, m, "");
+        MetricsRow(html, report.Summary.MacroAverage, " class=\"avg\"");
+        MetricsRow(html, report.Summary.WeightedAverage, " class=\"avg\"");
         html.Append("</table>\n");
         Close(html);
 
@@ -105,27 +105,4 @@ internal static class TextHtmlReport
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }
-
-    static void Row(StringBuilder html, ClassMetrics m, string attributes) =>
-        html.Append($"<tr{attributes}><td>{E(m.Name)}</td><td class=\"num\">{F(m.Precision, "0.000")}</td><td class=\"num\">{F(m.Recall, "0.000")}</td>")
-            .Append($"<td class=\"num\">{F(m.F1, "0.000")}</td><td class=\"num\">{m.Support}</td></tr>\n");
-
-    static void Pairs(StringBuilder html, IReadOnlyList<KeyValuePair<string, string>> pairs, string keyTitle, string valueTitle)
-    {
-        if (pairs.Count == 0) return;
-        html.Append($"<table>\n<tr><th>{keyTitle}</th><th>{valueTitle}</th></tr>\n");
-        foreach (var (k, v) in pairs) html.Append($"<tr><td>{E(k)}</td><td>{E(v)}</td></tr>\n");
-        html.Append("</table>\n");
-    }
-
-    static void Card(StringBuilder html, string label, string value) =>
-        html.Append($"<div class=\"card\"><div class=\"value\">{E(value)}</div><div class=\"label\">{E(label)}</div></div>");
-
-    static void Image(StringBuilder html, RenderedFigure figure, string alt) =>
-        html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\" width=\"{figure.Width}\" height=\"{figure.Height}\" alt=\"{E(alt)}\">\n");
-
-    static void Open(StringBuilder html, string id, string title) => html.Append($"<section id=\"{id}\">\n<h2>{E(title)}</h2>\n");
-    static void Close(StringBuilder html) => html.Append("</section>\n");
-    static string E(string? text) => HtmlEncode(text ?? "");
-    static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }
