@@ -25,22 +25,7 @@ internal static partial class ReportJson
             Number(w, "accuracy", report.Accuracy);
             Number(w, "loss", report.Loss);
 
-            var matrix = report.ConfusionMatrix;
-            w.WriteStartArray("confusion_matrix");
-            for (int t = 0; t < matrix.GetLength(0); t++)
-            {
-                w.WriteStartArray();
-                for (int p = 0; p < matrix.GetLength(1); p++) w.WriteNumberValue(matrix[t, p]);
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("per_class");
-            foreach (var m in report.PerClass) Metrics(w, m);
-            w.WriteEndArray();
-            w.WritePropertyName("macro_avg");
-            Metrics(w, report.Summary.MacroAverage);
-            w.WritePropertyName("weighted_avg");
-            Metrics(w, report.Summary.WeightedAverage);
+            Classification(w, report.Summary);
 
             Examples(w, "grid", report.Grid, report);
             Examples(w, "top_losses", report.TopLosses, report);
@@ -68,6 +53,27 @@ internal static partial class ReportJson
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>confusion_matrix, per_class, macro_avg and weighted_avg of a summary (shared by image and text reports).</summary>
+    internal static void Classification(Utf8JsonWriter w, ClassificationSummary summary)
+    {
+        var matrix = summary.ConfusionMatrix;
+        w.WriteStartArray("confusion_matrix");
+        for (int t = 0; t < matrix.GetLength(0); t++)
+        {
+            w.WriteStartArray();
+            for (int p = 0; p < matrix.GetLength(1); p++) w.WriteNumberValue(matrix[t, p]);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("per_class");
+        foreach (var m in summary.PerClass) Metrics(w, m);
+        w.WriteEndArray();
+        w.WritePropertyName("macro_avg");
+        Metrics(w, summary.MacroAverage);
+        w.WritePropertyName("weighted_avg");
+        Metrics(w, summary.WeightedAverage);
     }
 
     static void Metrics(Utf8JsonWriter w, ClassMetrics m)
@@ -137,7 +143,7 @@ internal static partial class ReportJson
         w.WriteEndArray();
     }
 
-    static void Number(Utf8JsonWriter w, string name, double value)
+    internal static void Number(Utf8JsonWriter w, string name, double value)
     {
         if (double.IsFinite(value)) w.WriteNumber(name, value); else w.WriteNull(name);
     }

@@ -182,22 +182,7 @@ public sealed class TextReport
             w.WriteEndArray();
             Number(w, "accuracy", Accuracy);
             Number(w, "loss", Loss);
-            var matrix = Summary.ConfusionMatrix;
-            w.WriteStartArray("confusion_matrix");
-            for (int t = 0; t < matrix.GetLength(0); t++)
-            {
-                w.WriteStartArray();
-                for (int p = 0; p < matrix.GetLength(1); p++) w.WriteNumberValue(matrix[t, p]);
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("per_class");
-            foreach (var m in PerClass) Metrics(w, m);
-            w.WriteEndArray();
-            w.WritePropertyName("macro_avg");
-            Metrics(w, Summary.MacroAverage);
-            w.WritePropertyName("weighted_avg");
-            Metrics(w, Summary.WeightedAverage);
+            ReportJson.Classification(w, Summary);                 // confusion matrix, per-class and averages, as the image report
             w.WriteStartArray("top_losses");
             foreach (var e in TopLosses)
             {
@@ -238,16 +223,5 @@ public sealed class TextReport
     static void Number(Utf8JsonWriter w, string name, double value)
     {
         if (double.IsFinite(value)) w.WriteNumber(name, Math.Round(value, 6)); else w.WriteNull(name);
-    }
-
-    static void Metrics(Utf8JsonWriter w, ClassMetrics m)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", m.Name);
-        Number(w, "precision", m.Precision);
-        Number(w, "recall", m.Recall);
-        Number(w, "f1", m.F1);
-        w.WriteNumber("support", m.Support);
-        w.WriteEndObject();
     }
 }
