@@ -13,7 +13,7 @@ namespace Deepen.Reports;
 /// </summary>
 internal static partial class HtmlReport
 {
-    const string Css = """
+    internal const string Css = """
         body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 16px; color: #222; background: #f4f5f7; margin: 0; }
         main { max-width: 1260px; margin: 0 auto; padding: 20px 24px 40px; }
         h1 { font-size: 28px; margin: 8px 0 4px; }

@@ -12,27 +12,9 @@ namespace Deepen.Reports;
 /// </summary>
 internal static class TextHtmlReport
 {
-    const string Css = """
-        body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 16px; color: #222; background: #f4f5f7; margin: 0; }
-        main { max-width: 1260px; margin: 0 auto; padding: 20px 24px 40px; }
-        h1 { font-size: 28px; margin: 8px 0 4px; }
-        h2 { font-size: 22px; margin: 0 0 12px; }
-        nav a { color: #0b5cad; margin-right: 14px; text-decoration: none; font-size: 15px; }
-        section { background: #fff; border: 1px solid #dcdfe4; border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-        img { max-width: 100%; height: auto; display: block; margin: 8px 0; }
-        table { border-collapse: collapse; margin: 8px 0; }
-        th, td { padding: 5px 12px; border-bottom: 1px solid #e4e6ea; text-align: left; vertical-align: top; }
-        th { background: #f0f2f5; }
-        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+    // The image report's style, plus monospace text snippets.
+    const string Css = HtmlReport.Css + "\n" + """
         td.snippet { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; max-width: 640px; white-space: pre-wrap; word-break: break-word; }
-        tr.avg td { font-style: italic; background: #fafbfc; }
-        .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 12px; }
-        .card { border: 1px solid #dcdfe4; border-radius: 6px; padding: 10px 16px; min-width: 150px; }
-        .card .value { font-size: 26px; font-weight: bold; }
-        .card .label { color: #555; font-size: 14px; }
-        .note { color: #555; }
-        .right { color: #1a7f37; font-weight: bold; }
-        .wrong { color: #d01c1c; font-weight: bold; }
         """;
 
     public static string Write(TextReport report, IReadOnlyList<RenderedFigure> figures)

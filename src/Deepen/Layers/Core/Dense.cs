@@ -62,6 +62,8 @@ public sealed class Dense : Layer
     internal override string? FinalActivation => Activation;
     internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
     {
+        if (Autocast.Dtype is null && inputs.is_floating_point())
+            return nn.functional.linear(inputs, Kernel.Value, _bias?.Value);      // the common case: no scope, no cast
         using var scope = NewDisposeScope();
         var x = FloatInputs(inputs);                        // integer inputs are cast, as in Keras
         if (Autocast.Dtype is null) return nn.functional.linear(x, Kernel.Value, _bias?.Value).MoveToOuterDisposeScope();
