@@ -87,11 +87,25 @@ public sealed class Sequential : Model
         foreach (var l in _layers) shape = l.Build(shape);
     }
 
-    internal override Tensor Forward(Tensor x, bool training, bool logits)
+    internal override Tensor Forward(Tensor x, bool training, bool logits) => Forward(x, training, logits, capture: -1, out _);
+
+    internal override (Tensor Activation, Tensor Output) ForwardWithActivation(Tensor x, Layer layer, bool logits)
+    {
+        int target = _layers.IndexOf(layer);
+        if (target < 0) throw new ArgumentException($"Layer \"{layer.Name}\" is not a layer of model \"{Name}\".", nameof(layer));
+        var output = Forward(x, training: false, logits, target, out var activation);
+        // The activation must be the very tensor the output was computed from (an alias would be a new node that no
+        // gradient flows through); when the target is the last layer, the output is a view of it instead.
+        return ReferenceEquals(activation, output) ? (activation!, output.alias()) : (activation!, output);
+    }
+
+    /// <summary>Runs the layers; also hands out the output of layer <paramref name="capture"/> (−1: none), still in the graph.</summary>
+    Tensor Forward(Tensor x, bool training, bool logits, int capture, out Tensor? captured)
     {
         if (_layers.Count == 0) throw new InvalidOperationException($"Model \"{Name}\" has no layers.");
         using var scope = NewDisposeScope();
         var h = x;
+        captured = null;
         Tensor? mask = null;                                // Keras's mask propagation: Embedding(maskZero) → LSTM …
         for (int i = 0; i < _layers.Count - 1; i++)
         {
@@ -99,10 +113,12 @@ public sealed class Sequential : Model
             var next = mask is null ? layer.Call(h, training) : layer.Call(h, mask, training);
             mask = layer.ComputeMask(h, mask);
             h = next;
+            if (i == capture) captured = h.MoveToOuterDisposeScope();
         }
         var last = _layers[^1];
         var y = logits ? last.CallWithoutActivation(h, mask, training)
             : mask is null ? last.Call(h, training) : last.Call(h, mask, training);
+        if (capture == _layers.Count - 1) captured = y;
         return y.MoveToOuterDisposeScope();
     }
 
