@@ -127,4 +127,29 @@ public class Conv2DTests
         Assert.Contains("expected ndim=4, found ndim=3", e.Message);
         Assert.Contains("(None, 28, 28)", e.Message);
     }
+
+    [Theory]
+    [InlineData(12, 2)]
+    [InlineData(13, 2)]
+    [InlineData(9, 3)]
+    public void StridedOneByOneConvolutionMatchesLibTorchInValueAndGradient(int size, int stride)
+    {
+        // Deepen takes every stride-th pixel and convolves with stride 1 (LibTorch 2.10's own strided 1×1 backward on
+        // channels-last inputs corrupted the heap on AVX-512 CPUs). Values and gradients must equal a plain NCHW conv.
+        Backend.SetRandomSeed(5);
+        var layer = new Conv2D(6, 1, strides: stride, padding: "same");
+        layer.Build(new Shape(size, size, 4));
+        var x = randn(3, size, size, 4).requires_grad_(true);
+        var y = layer.Call(x);
+        y.pow(2).sum().backward();
+        var xr = x.detach().clone().requires_grad_(true);
+        var kr = layer.Kernel.Value.detach().clone().requires_grad_(true);
+        var yr = nn.functional.conv2d(xr.permute(0, 3, 1, 2).contiguous(), kr, layer.Bias!.Value.detach(), new long[] { stride, stride })
+            .permute(0, 2, 3, 1);
+        yr.pow(2).sum().backward();
+        Assert.Equal(yr.shape, y.shape);
+        Assert.True(y.allclose(yr, atol: 1e-5));
+        Assert.True(x.grad!.allclose(xr.grad!, atol: 1e-4));
+        Assert.True(layer.Kernel.Value.grad!.allclose(kr.grad!, atol: 1e-3));
+    }
 }

@@ -108,7 +108,16 @@ public sealed class Conv2D : Layer
             kernel = Autocast.Cast(kernel);
             bias = bias is null ? null : Autocast.Cast(bias);
         }
-        var y = nn.functional.conv2d(x, kernel, bias, Strides.ToLongs(), pad, DilationRate.ToLongs());
+        var strides = Strides.ToLongs();
+        if (KernelSize.Rows == 1 && KernelSize.Cols == 1 && (Strides.Rows > 1 || Strides.Cols > 1))
+        {
+            // A strided 1×1 convolution reads every stride-th pixel: take those pixels, then convolve with stride 1.
+            // Same result; and LibTorch 2.10's backward of a strided 1×1 convolution over a channels-last input
+            // corrupts the heap on AVX-512 CPUs (seen as "corrupted size vs. prev_size" in ResNet shortcuts).
+            x = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, Strides.Rows), TensorIndex.Slice(null, null, Strides.Cols)];
+            strides = new long[] { 1, 1 };
+        }
+        var y = nn.functional.conv2d(x, kernel, bias, strides, pad, DilationRate.ToLongs());
         return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
     }
 
