@@ -35,8 +35,13 @@ public static class CommonChecks
     {
         if (string.IsNullOrWhiteSpace(path)) throw new CliException(ExitCodes.Usage, "--model needs a model file path.");
         if (!File.Exists(path)) throw new CliException(ExitCodes.NotFound, $"--model: file \"{path}\" does not exist.");
-        try { return Model.Load(path); }
+        try
+        {
+            // An ONNX file is imported as a Deepen model (Model.FromOnnx) wherever the CLI takes a model.
+            return Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase) ? Model.FromOnnx(path) : Model.Load(path);
+        }
         catch (ModelFileException e) { throw new CliException(ExitCodes.BadInput, $"--model: {e.Message}", e); }
+        catch (Deepen.Onnx.OnnxFormatException e) { throw new CliException(ExitCodes.BadInput, $"--model: {e.Message}", e); }
     }
 
     /// <summary>The class names of a model (saved with it by <c>deepen train</c>), or "0", "1", … when it has none.</summary>

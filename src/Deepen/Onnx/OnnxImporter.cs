@@ -32,6 +32,7 @@ internal sealed partial class OnnxImporter
         public Layer? Producer;
         public KerasTensor? Other;             // the same value in the other layout, once made
         public string Name = "";
+        public bool IsInitializer;             // a float initializer of rank ≥ 1 becomes a trainable weight
     }
 
     readonly OnnxImportOptions _options;
@@ -62,7 +63,7 @@ internal sealed partial class OnnxImporter
         _file = file;
         var g = file.Graph;
         foreach (var t in g.Initializer)
-            _values[scope + t.Name] = new Value { Constant = file.ToTensor(t), Name = t.Name, Probe = null };
+            _values[scope + t.Name] = new Value { Constant = file.ToTensor(t), Name = t.Name, IsInitializer = true };
         var initializers = g.Initializer.Select(t => t.Name).ToHashSet();
         var graphInputs = g.Input.Where(i => !initializers.Contains(i.Name)).ToList();
         if (feeds is not null && feeds.Count != graphInputs.Count)
@@ -100,7 +101,8 @@ internal sealed partial class OnnxImporter
                 : throw new OnnxFormatException(_file.Path, $"dimension {i + 1} of input \"{info.Name}\" is open (\"{d.DimParam}\"); give it with OnnxImportOptions.InputShapes[\"{info.Name}\"] (the shape without the batch).")).ToArray();
         }
         var type = OnnxTypes.ToScalarType(tt.ElemType);
-        bool channelsLast = _options.ChannelsLast && shape.Length == 3 && type is ScalarType.Float32 or ScalarType.Float64;
+        // Files written by Deepen already take channels-last images.
+        bool channelsLast = _options.ChannelsLast && _file.Model.ProducerName != "Deepen" && shape.Length == 3 && type is ScalarType.Float32 or ScalarType.Float64;
         var deepenShape = channelsLast ? new[] { shape[1], shape[2], shape[0] } : shape;
         var input = new Input(new Shape(deepenShape), UniqueName(info.Name));
         _inputs.Add(input);
@@ -175,7 +177,7 @@ internal sealed partial class OnnxImporter
             var v = inputs[i];
             if (v is null) slots.Add(OnnxInputSlot.None());
             else if (v.Constant is null) slots.Add(OnnxInputSlot.Input());
-            else if (v.Constant.is_floating_point() && v.Constant.numel() > 1)
+            else if (v.Constant.is_floating_point() && (v.IsInitializer ? v.Constant.dim() > 0 : v.Constant.numel() > 1))
             {
                 slots.Add(OnnxInputSlot.Weight($"input_{i}", v.Constant.shape, trainable: true, v.Name));
                 weightValues[i] = v.Constant;

@@ -41,10 +41,25 @@ internal static class OnnxLayerMapping
             "Concat" => Concat(im, x, a, name),
             "Gemm" => Gemm(im, x, a, name),
             "MatMul" => MatMul(im, x, name),
+            "Transpose" when IsGraph(x[0]) => Relayout(x[0]!, a.Ints("perm")),
             "Flatten" when IsGraph(x[0]) && a.Int("axis", 1) == 1 && x[0]!.Batched =>
                 im.Apply(new Flatten(name: im.NewName(name)), [(im.OnnxLayoutOf(x[0]!), x[0]!, false)], false),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// A transpose between channels-first and channels-last is no layer at all: the value is the same model tensor,
+    /// now read in the other layout (how Deepen's own exported files, which wrap convolutions in transposes, come back).
+    /// </summary>
+    static Value? Relayout(Value x, long[]? perm)
+    {
+        if (perm is null || x.Probe!.dim() != 4 || !x.Batched) return null;
+        if (!x.ChannelsLast && perm.SequenceEqual(new long[] { 0, 3, 1, 2 }))
+            return new Value { Symbolic = x.Symbolic, ChannelsLast = true, Probe = x.Probe.permute(0, 3, 1, 2), Batched = true, Producer = x.Producer };
+        if (x.ChannelsLast && perm.SequenceEqual(new long[] { 0, 2, 3, 1 }))
+            return new Value { Symbolic = x.Symbolic, ChannelsLast = false, Probe = x.Probe.permute(0, 2, 3, 1), Batched = true, Producer = x.Producer };
+        return null;
     }
 
     static Value Activation(OnnxImporter im, Value x, string fn, string name, bool onnxLayout = false)
