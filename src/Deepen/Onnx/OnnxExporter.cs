@@ -175,6 +175,7 @@ internal sealed class OnnxExporter
             }
             case Embedding e:
             {
+                if (e.MaskZero) throw Unsupported(layer, "mask_zero=true (masks are not exported yet; the layers after it would see the padding)");
                 string ids = _w.Node("Cast", n + "_ids", new[] { x[0] }, Int("to", OnnxTypes.Int64));
                 return _w.Node("Gather", n, new[] { Weight(n + "/embeddings", e.Embeddings.Value), ids });
             }
