@@ -147,4 +147,34 @@ x_torch = torch.rand(2, 2, 6, 6)                                   # NCHW
 with torch.no_grad():
     y_torch = model(x_torch)
 write_io("torch_cnn.io.json", x_torch.permute(0, 2, 3, 1).numpy(), y_torch.numpy())   # Deepen takes NHWC
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A PyTorch sequence model: emb (Embedding 10→4) → norm (LayerNorm 4) → conv (Conv1d 4→3, kernel 2, over time) →
+# flatten (channels first: (3, 4)) → fc (Linear 12→2). Deepen runs the same on (batch, time, channels).
+# ---------------------------------------------------------------------------------------------------------------
+class TorchSequence(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = torch.nn.Embedding(10, 4)
+        self.norm = torch.nn.LayerNorm(4)
+        self.conv = torch.nn.Conv1d(4, 3, 2)
+        self.fc = torch.nn.Linear(12, 2)
+
+    def forward(self, tokens):
+        h = self.norm(self.emb(tokens))                      # (batch, time, channels)
+        h = torch.relu(self.conv(h.transpose(1, 2)))         # (batch, channels, time - 1)
+        return self.fc(torch.flatten(h, 1))
+
+
+torch.manual_seed(8)
+sequence = TorchSequence()
+with torch.no_grad():
+    sequence.norm.weight.copy_(1 + 0.2 * torch.randn(4))
+    sequence.norm.bias.copy_(0.2 * torch.randn(4))
+torch.save(sequence.state_dict(), os.path.join(HERE, "torch_sequence.pt"))
+tokens = torch.randint(0, 10, (3, 5))
+with torch.no_grad():
+    y_sequence = sequence(tokens)
+write_io("torch_sequence.io.json", tokens.numpy().astype(np.float32), y_sequence.numpy())
 print("fixtures written to", HERE)

@@ -34,6 +34,21 @@ public class PyTorchWeightFileTests
     }
 
     [Fact]
+    public void SequenceLayersAndAFlattenOverTimeMatchPyTorch()
+    {
+        // Embedding, LayerNorm (epsilon 1e-5 as PyTorch's), Conv1d over time, and a flatten that PyTorch does channels first.
+        var model = new Sequential(
+            new Embedding(10, 4, inputLength: 5),
+            new LayerNormalization(epsilon: 1e-5),
+            new Conv1D(3, 2, activation: "relu"),
+            new Flatten(),
+            new Dense(2));
+        model.LoadWeights(Fixtures.Path("torch_sequence.pt"));
+        var (tokens, expected) = Fixtures.InputOutput("torch_sequence.io.json");
+        TestData.AssertTensorsClose(expected, model.Predict(tokens.to(ScalarType.Int64)), 1e-5);
+    }
+
+    [Fact]
     public void PickleKeyOrderFollowsTheStateDict()
     {
         var keys = new[] { "fc2.bias", "bn.running_var", "conv.weight", "fc1.weight", "bn.weight", "conv.bias", "bn.bias",
