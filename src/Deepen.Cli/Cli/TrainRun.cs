@@ -24,14 +24,14 @@ public static class TrainRun
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
         ModelPresets.CheckExists(o.Model);
-        CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
         string auditPath = Path.Combine(o.OutDir, "audit.json");
         var reference = o.TestDir ?? o.ValDir;
-        var audit = new AuditOptions { ReferenceDirectory = reference };
+        // Every image is converted to --color-mode, so under grayscale a colour image is data, not an anomaly.
+        var audit = new AuditOptions { ReferenceDirectory = reference, ExpectedChannels = o.ColorMode == "grayscale" ? [1, 2, 3, 4] : null };
         var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
         var train = Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
             batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
@@ -61,11 +61,16 @@ public static class TrainRun
         var callbacks = new List<Callback>();
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
-        var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        var backup = new BackupAndRestore(run.BackupDir);
+        callbacks.Insert(0, backup);                                      // first: the others start from the restored state
+        var nanGuard = Divergence.Guard();
+        callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
+        if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
+        var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         string modelPath = Path.Combine(o.OutDir, "model.deepen");
-        model.Save(modelPath);
+        model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
 
         var evaluation = test ?? validation;
@@ -122,7 +127,9 @@ public static class TrainRun
             index = WriteMinimalReport(model, history, train, reportDir, settings);
         }
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
+        Divergence.ThrowIfDiverged(nanGuard, o, modelPath);
         return index;
     }
 
