@@ -38,6 +38,7 @@ public static class TextTrainRun
                 : null;
         TextDataset? test = o.TestDir is null ? null
             : Read(() => TextDatasetUtils.TextDatasetFromDirectory(o.TestDir, "int", train.ClassNames, o.BatchSize, shuffle: false, verbose: verbose), "--test");
+        DataWarnings.CheckText(o, train, validation, test);
         int classes = train.ClassNames.Count;
         bool binary = classes == 2;
         if (binary)

@@ -33,9 +33,12 @@ public static class TrainRun
         // Every image is converted to --color-mode, so under grayscale a colour image is data, not an anomaly.
         var audit = new AuditOptions { ReferenceDirectory = reference, ExpectedChannels = o.ColorMode == "grayscale" ? [1, 2, 3, 4] : null };
         var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
-        var train = Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
-            batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
+        IReadOnlyList<string>? classes = null;
+        DirectoryIterator TrainFlow() => Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: classes,
+            classMode: "sparse", batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
             auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
+        var train = TrainFlow();
+        if (DataWarnings.ClassesWithImages(train, o.TrainDir) is { } kept) { classes = kept; train = TrainFlow(); }
         if (train.NumClasses < 2)
             throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
         ImageFileIterator? validation = o.ValDir is not null
@@ -43,7 +46,7 @@ public static class TrainRun
                 batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--val")
             : o.ValSplit > 0
                 // The same audit as the training subset: both split the same kept files, so no image lands in both.
-                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
+                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
                     batchSize: o.BatchSize, shuffle: false, subset: "validation", auditReport: null, audit: audit, verbose: o.Verbose > 0), "--train")
                 : null;
         ImageFileIterator? test = o.TestDir is null ? null

@@ -136,9 +136,9 @@ public static class ModelFile
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file \"{path}\" does not exist.", path);
         var entries = ReadEntries(path, includeOptimizer: compile && includeOptimizer);
         var metadata = ParseJson(path, entries, "metadata.json");
-        if (metadata["format"]?.GetValue<string>() != Format)
+        if (Field<string>(path, metadata["format"], "metadata.json's \"format\"") != Format)
             throw new ModelFileException(path, $"metadata.json does not describe a Deepen model (format={metadata["format"]?.ToJsonString() ?? "missing"}).");
-        int version = metadata["format_version"]?.GetValue<int>() ?? 0;
+        int version = Field<int>(path, metadata["format_version"], "metadata.json's \"format_version\"");   // 0 when missing
         if (version != FormatVersion)
             throw new ModelFileException(path, $"format version {version} is not supported; this Deepen reads version {FormatVersion}.");
         var hashes = metadata["sha256"] as JsonObject ?? throw new ModelFileException(path, "metadata.json has no checksums.");
@@ -147,7 +147,7 @@ public static class ModelFile
         foreach (var (name, bytes) in entries)
         {
             if (name == "metadata.json") continue;
-            string? expected = hashes[name]?.GetValue<string>();
+            string? expected = Field<string>(path, hashes[name], $"metadata.json's checksum of {name}");
             if (expected is null) throw new ModelFileException(path, $"entry {name} has no checksum in metadata.json.");
             if (expected != Hash(bytes))
                 throw new ModelFileException(path, $"entry {name} is corrupted or was edited: its SHA-256 does not match metadata.json.");
@@ -303,6 +303,18 @@ public static class ModelFile
 
     static string Describe(List<ZipArchiveEntry> entries) => string.Join(", ",
         entries.Select(e => FormattableString.Invariant($"{e.FullName} {e.Length:N0} bytes")));
+
+    /// <summary>A JSON field's value, or a <see cref="ModelFileException"/> naming the field when it has the wrong type.</summary>
+    static T? Field<T>(string path, JsonNode? node, string field)
+    {
+        if (node is null) return default;
+        try { return node.GetValue<T>(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            throw new ModelFileException(path, $"{field} must be {(type == typeof(string) ? "a string" : "an integer")}; found {node.ToJsonString()}.", e);
+        }
+    }
 
     static JsonObject ParseJson(string path, Dictionary<string, byte[]> entries, string name)
     {

@@ -62,7 +62,7 @@ public class ReliabilityTests(TrainedModelFixture f)
     {
         string path = Bombs.WideDenseModel(f.Multi.ModelPath, Path.Combine(f.NewFolder("wide"), "model.deepen"), 1_000_000);
         Assert.True(Bombs.Entries(path)["config.json"].Length < 10_000);           // a few KB of JSON asks for gigabytes
-        var r = DeepenRunner.ExpectError(ExitCodes.BadInput, ["predict", "--model", path, f.Test], "1,000,000", "Nothing was allocated");
+        var r = DeepenRunner.ExpectError(ExitCodes.BadInput, ["predict", "--model", path, f.Test], "[1000000, ", "Nothing was allocated");
         NoStackTrace(r);
     }
 
@@ -184,5 +184,86 @@ public class ReliabilityTests(TrainedModelFixture f)
         var r = DeepenRunner.Expect(0, "predict", "--model", f.Multi.ModelPath, folder, "--json");
         var paths = r.Json().GetProperty("predictions").EnumerateArray().Select(p => Path.GetFileName(p.GetProperty("path").GetString()!)).ToArray();
         Assert.Equal(new[] { "one.png", "three.png", "two.png" }, paths.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void AClassFolderWithNoUsableImageIsNamedAndDropped()
+    {
+        string train = CliFiles.CopyFolder(f.Multi.Train, Path.Combine(f.NewFolder("empty-class"), "train"));
+        ClassImages.WriteBrokenFiles(Path.Combine(train, "broken"));                   // a fourth folder: an empty and a corrupt file
+        Directory.CreateDirectory(Path.Combine(train, "nothing"));                      // a fifth: no file at all
+        string output = Path.Combine(Path.GetDirectoryName(train)!, "out");
+        var r = DeepenRunner.Expect(0, TrainedModelFixture.TrainArgs(train, output, 1));
+        Assert.Contains("\"broken\"", r.Err);
+        Assert.Contains("\"nothing\"", r.Err);
+        using var model = Model.Load(Path.Combine(output, "model.deepen"));
+        Assert.Equal(TrainedModelFixture.MultiClasses, model.ClassNames);
+    }
+
+    [Fact]
+    public void GrayscaleModeConvertsColourImagesInsteadOfSkippingThem()
+    {
+        string train = f.NewFolder("gray-mix");
+        for (int c = 0; c < 2; c++)
+            for (int i = 0; i < 6; i++)
+            {
+                string path = Path.Combine(train, $"c{c}", $"{i}.png");
+                if (i < 4) Data.TestImages.GrayPng(path, 16, 16, (x, y) => (byte)(c * 200 + (x * y + i) % 40));
+                else Data.TestImages.Png(path, 16, 16, Data.TestImages.Pattern(c * 10 + i));   // colour among gray images
+            }
+        string output = Path.Combine(f.NewFolder("gray-out"), "run");
+        DeepenRunner.Expect(0, TrainedModelFixture.TrainArgs(train, output, 1, "--color-mode", "grayscale"));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.Equal(0, metrics.RootElement.GetProperty("skipped_files").GetInt32());
+        Assert.Equal(12, metrics.RootElement.GetProperty("train_samples").GetInt32());
+    }
+
+    [Fact]
+    public void StrictFailsTextTrainingWithSkippedFiles()
+    {
+        string train = f.NewFolder("strict-text");
+        foreach (var c in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(train, c));
+            for (int i = 0; i < 3; i++) File.WriteAllText(Path.Combine(train, c, $"{i}.txt"), $"text {c} number {i}");
+        }
+        File.WriteAllBytes(Path.Combine(train, "a", "empty.txt"), []);
+        string output = Path.Combine(f.NewFolder("strict-text-out"), "run");
+        string[] args = ["train", "--text", "--train", train, "--out", output, "--model", "text-bow", "--epochs", "1", "--quiet"];
+        DeepenRunner.ExpectError(ExitCodes.BadInput, [.. args, "--strict"], "--strict", "empty.txt");
+        DeepenRunner.Expect(0, args);
+    }
+
+    [Fact]
+    public void AZoomOfOneIsReportedAgainstAugment()
+    {
+        var r = DeepenRunner.ExpectError(ExitCodes.Usage, TrainedModelFixture.TrainArgs(f.Multi.Train, f.NewFolder("zoom"), 1, "--augment", "zoom=1"), "--augment", "zoom=1");
+        Assert.DoesNotContain("--train", r.Err);
+        Assert.DoesNotContain("zoomRange", r.Err);
+    }
+
+    [Fact]
+    public void AWrongTypedMetadataFieldIsNamed()
+    {
+        var entries = Bombs.Entries(f.Multi.ModelPath);
+        var meta = JsonNode.Parse(entries["metadata.json"])!.AsObject();
+        meta["format_version"] = "one";
+        entries["metadata.json"] = Encoding.UTF8.GetBytes(meta.ToJsonString());
+        string path = Bombs.WriteModel(Path.Combine(f.NewFolder("typed"), "model.deepen"), entries);
+        DeepenRunner.ExpectError(ExitCodes.BadInput, ["summary", "--model", path], "format_version", "\"one\"");
+    }
+
+    [Fact]
+    public void LibTorchAllocationFailuresMapToExitFourWithoutAStackTrace()
+    {
+        var e = Assert.ThrowsAny<System.Runtime.InteropServices.ExternalException>(() => empty(new long[] { 1L << 50 }));   // 4 PiB
+        var (code, message) = ErrorHandling.Describe(e, " (--model m.json)");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not enough memory", message);
+        Assert.Contains("--model m.json", message);
+        Assert.DoesNotContain("\n", message);
+        Assert.Equal(ExitCodes.BadInput, ErrorHandling.Describe(new OutOfMemoryException(), "").Code);
+        Assert.Equal(ExitCodes.BadInput, ErrorHandling.Describe(new InvalidDataException("bad"), "").Code);
+        Assert.Equal(ExitCodes.Failure, ErrorHandling.Describe(new NullReferenceException("oops"), "").Code);
     }
 }
