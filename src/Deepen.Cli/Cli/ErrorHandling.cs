@@ -37,6 +37,8 @@ public static partial class ErrorHandling
         OutOfMemoryException or InsufficientExecutionStackException => (ExitCodes.BadInput, OutOfMemory(null, inputs)),
         ExternalException e when AllocationFailure(e.Message) is { } bytes => (ExitCodes.BadInput, OutOfMemory(bytes, inputs)),
         ExternalException e => (ExitCodes.BadInput, $"LibTorch rejected the input{inputs}: {FirstLine(e.Message)}"),
+        ArgumentException e when e.Message.StartsWith("The training data yielded no batches", StringComparison.Ordinal)
+            => (ExitCodes.BadInput, $"no usable training data{inputs}: no batch could be read (every file failed to load; see the warnings above and audit.json)."),
         ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException
             => (ExitCodes.Failure, error.Message),
         _ => (ExitCodes.Failure, $"internal error ({error.GetType().Name}): {error.Message} Set DEEPEN_DEBUG=1 to print the stack trace."),
