@@ -153,7 +153,22 @@ public static class TrainRun
         if (o.LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
             throw new CliException(ExitCodes.Usage, $"Invalid value for --lr: {lr.ToString(CultureInfo.InvariantCulture)}. Expected a positive number, e.g. 0.001.");
         ModelPresets.CheckName(o.Model);
+        CheckBatchFitsMemory(o);
         return CommonChecks.Optimizer(o.Optimizer, o.LearningRate);
+    }
+
+    /// <summary>
+    /// One batch of input images as float32 may take at most a quarter of the machine's memory (what the GC reports,
+    /// a container's limit included): <c>--image-size 4096</c> with 32 images per batch would need 8 GB before any layer.
+    /// </summary>
+    static void CheckBatchFitsMemory(TrainOptions o)
+    {
+        int channels = o.Text ? 0 : o.ColorMode switch { "grayscale" => 1, "rgba" => 4, _ => 3 };
+        long bytes = (long)o.BatchSize * o.ImageSize.Height * o.ImageSize.Width * channels * sizeof(float);
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (memory > 0 && bytes > memory / 4)
+            throw new CliException(ExitCodes.Usage, FormattableString.Invariant(
+                $"--image-size {o.ImageSize.Width}x{o.ImageSize.Height} with --batch-size {o.BatchSize} needs {bytes / 1e9:F1} GB for one batch of input images alone, more than a quarter of this machine's {memory / 1e9:F1} GB. Use a smaller --image-size or --batch-size."));
     }
 
     /// <summary>Without validation or test data the report is built over the (un-augmented) training images.</summary>

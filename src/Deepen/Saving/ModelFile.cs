@@ -171,7 +171,9 @@ public static class ModelFile
         Model model;
         try
         {
-            using var budget = ParameterBudget.Limit(stored, $"model.safetensors holds {stored:N0} values, and the architecture may not need more");
+            // Headroom so that a small mismatch still gets the precise shape message below; an absurd one stops here.
+            using var budget = ParameterBudget.Limit(2 * stored + 1_000_000,
+                $"model.safetensors holds {stored:N0} values, and the architecture may not need much more");
             var modelNode = config["model"] as JsonObject ?? throw new FormatException("config.json has no \"model\" object.");
             string cls = modelNode["class_name"]?.GetValue<string>() ?? throw new FormatException("the model has no class_name.");
             var modelConfig = new LayerConfig((modelNode["config"] as JsonObject ?? throw new FormatException("the model has no config.")).DeepClone().AsObject());

@@ -83,7 +83,17 @@ public class ReliabilityTests(TrainedModelFixture f)
     {
         string folder = f.NewFolder("huge-size");
         var r = DeepenRunner.ExpectError(ExitCodes.BadInput,
-            ["train", "--train", f.Multi.Train, "--out", Path.Combine(folder, "out"), "--image-size", "4096", "--epochs", "1", "--quiet"], "too large");
+            ["train", "--train", f.Multi.Train, "--out", Path.Combine(folder, "out"), "--image-size", "4096", "--batch-size", "1", "--epochs", "1", "--quiet"], "too large");
+        NoStackTrace(r);
+    }
+
+    [Fact]
+    public void AnImageBatchLargerThanMemoryAllowsIsABadArgument()
+    {
+        // 4096² RGB × 4 bytes × 16384 images is 3.3 TB per batch: no machine running these tests has four times that.
+        var r = DeepenRunner.ExpectError(ExitCodes.Usage,
+            ["train", "--train", f.Multi.Train, "--out", f.NewFolder("huge-batch"), "--image-size", "4096", "--batch-size", "16384", "--epochs", "1", "--quiet"],
+            "--image-size 4096x4096", "--batch-size 16384");
         NoStackTrace(r);
     }
 
