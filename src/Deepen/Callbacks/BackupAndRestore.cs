@@ -11,8 +11,10 @@ namespace Deepen.Callbacks;
 /// Keras's <c>BackupAndRestore</c>: after every epoch it backs up the weights, the optimizer state and LibTorch's
 /// random generator state into <paramref name="backupDir"/>; when training starts and a backup is there (a run was
 /// interrupted, even by kill -9), it restores them and training continues from the epoch after the last completed one.
-/// Data order and augmentation are seeded per epoch, so on the CPU a resumed run ends bitwise identical to one that
-/// was never interrupted. The backup is deleted when training ends (unless <paramref name="deleteCheckpoint"/> is false).
+/// Deepen's data sources (arrays, image folders, text datasets) order and augment each epoch from the seed and the
+/// epoch number alone, so on the CPU a resumed run with the same seed ends bitwise identical to one that was never
+/// interrupted. (Functional models fitted on arrays shuffle from one running generator: they resume with the same
+/// weights and optimizer state, but a different data order.) The backup is deleted when training ends (unless <paramref name="deleteCheckpoint"/> is false).
 /// <para>
 /// Each epoch is written to its own folder, then a pointer file is renamed over the old one, so a crash at any moment
 /// leaves the previous complete backup readable.

@@ -10,7 +10,7 @@ namespace Deepen.Data;
 /// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
 public sealed class TensorBatchSource : IBatchSource
 {
-    readonly Random _random;
+    readonly int _seed;                 // each epoch's order comes from (seed, epoch) alone, so a resumed run repeats it
 
     public TensorBatchSource(Tensor x, Tensor? y = null, int batchSize = 32, bool shuffle = false, Tensor? sampleWeight = null)
     {
@@ -24,7 +24,7 @@ public sealed class TensorBatchSource : IBatchSource
         SampleWeight = sampleWeight;
         BatchSize = Check.Positive(batchSize, nameof(batchSize));
         Shuffle = shuffle;
-        _random = Backend.NewShuffleRandom();
+        _seed = Backend.NewShuffleRandom().Next();
     }
 
     static string Loss_Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
@@ -46,7 +46,7 @@ public sealed class TensorBatchSource : IBatchSource
         if (Shuffle)
         {
             var perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
-            _random.Shuffle(perm);
+            new Random(Images.Seeds.Mix(_seed, epoch, 1)).Shuffle(perm);
             order = tensor(perm, device: X.device);
         }
         try

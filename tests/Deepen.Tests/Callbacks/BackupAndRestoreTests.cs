@@ -40,18 +40,19 @@ public class BackupAndRestoreTests
     {
         var (x, y) = Data();
         var reference = NewModel(7);
-        var full = reference.Fit(x, y, epochs: 4, batchSize: 8, shuffle: false, verbose: 0);
+        var full = reference.Fit(x, y, epochs: 4, batchSize: 8, verbose: 0);          // shuffled: each epoch's order must repeat
 
         using var dir = new TempDir();
         string backupDir = dir.File("backup");
         var first = NewModel(7);
         Assert.Throws<InvalidOperationException>(() =>
-            first.Fit(x, y, epochs: 4, batchSize: 8, shuffle: false, verbose: 0, callbacks: [new BackupAndRestore(backupDir), new CrashAfterEpoch(1)]));
+            first.Fit(x, y, epochs: 4, batchSize: 8, verbose: 0, callbacks: [new BackupAndRestore(backupDir), new CrashAfterEpoch(1)]));
         Assert.True(Directory.Exists(backupDir));
 
-        var resumed = NewModel(99);                              // other initial weights and RNG: the backup replaces both
+        // The same command again (same seed): the backup replaces the initial weights, optimizer and RNG state.
+        var resumed = NewModel(7);
         var backup = new BackupAndRestore(backupDir);
-        var rest = resumed.Fit(x, y, epochs: 4, batchSize: 8, shuffle: false, verbose: 0, callbacks: [backup]);
+        var rest = resumed.Fit(x, y, epochs: 4, batchSize: 8, verbose: 0, callbacks: [backup]);
 
         Assert.Equal(1, backup.RestoredEpoch);
         Assert.Equal(new[] { 2, 3 }, rest.Epochs);
