@@ -46,7 +46,7 @@ public class ModelFileLimitsTests : IDisposable
         string path = Bombs.WideDenseModel(_good, _dir.File("wide.deepen"), 1_000_000);
         var e = Assert.Throws<ModelFileException>(() => Model.Load(path));
         Assert.IsType<ParameterLimitException>(e.InnerException);
-        Assert.Contains("model.safetensors holds 22 values", e.Message);      // (3×4 + 4) + (4×2 + 2)
+        Assert.Contains("model.safetensors holds 26 values", e.Message);      // (3×4 + 4) + (4×2 + 2)
     }
 
     [Fact]
