@@ -25,6 +25,7 @@ public static class TrainRun
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
         ModelPresets.CheckExists(o.Model);
         using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
+        if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
