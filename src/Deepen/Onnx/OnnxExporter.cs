@@ -189,6 +189,7 @@ internal sealed class OnnxExporter
             case Average:
                 return _w.Node("Mul", n, new[] { _w.Node("Sum", n + "_sum", x), _w.Scalar(n + "/inverse_count", 1f / x.Length) });
             case Concatenate c: return _w.Node("Concat", n, x, Int("axis", c.Axis));
+            case RecurrentLayer r: return Recurrent(r, x[0], n);
             case OnnxOp op: return EmitOp(op, x, n);
             case TextVectorization:
                 throw Unsupported(layer, "text vectorization (strings) is not an ONNX op; export the model that takes its token ids and ship the vocabulary beside it");
@@ -197,11 +198,54 @@ internal sealed class OnnxExporter
         }
     }
 
+    /// <summary>
+    /// SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU ops (time-major, one direction). Gate blocks are reordered
+    /// from Keras's order to ONNX's: LSTM i, f, c, o → i, o, f, c; GRU z, r, h is already ONNX's order, and Keras 3's
+    /// reset_after is ONNX's linear_before_reset = 1.
+    /// </summary>
+    string Recurrent(RecurrentLayer r, string x, string n)
+    {
+        if (r.GoBackwards || r.ReturnState) throw Unsupported(r, "go_backwards and return_state are not exported yet");
+        long u = r.Units;
+        Tensor Blocks(Tensor t, int[] order) => cat(order.Select(i => t.narrow(0, i * u, u)).ToArray(), 0);
+        var (op, order, activations) = r switch
+        {
+            LSTM l => ("LSTM", new[] { 0, 3, 1, 2 }, new[] { l.RecurrentActivation, l.Activation, l.Activation }),
+            GRU g => ("GRU", new[] { 0, 1, 2 }, new[] { g.RecurrentActivation, g.Activation }),
+            _ => ("RNN", new[] { 0 }, new[] { r.Activation }),
+        };
+        var w = Blocks(r.Kernel.Value, order).unsqueeze(0);
+        var rk = Blocks(r.RecurrentKernel.Value, order).unsqueeze(0);
+        var gates = order.Length;
+        Tensor inputBias = zeros(gates * u), recurrentBias = zeros(gates * u);
+        if (r.Bias is not null)
+        {
+            if (r.Bias.Value.dim() == 2) { inputBias = Blocks(r.Bias.Value[0], order); recurrentBias = Blocks(r.Bias.Value[1], order); }
+            else inputBias = Blocks(r.Bias.Value, order);
+        }
+        var attributes = new List<AttributeProto> { Int("hidden_size", u) };
+        var names = activations.Select(a => a switch
+        {
+            "sigmoid" => "Sigmoid", "tanh" => "Tanh", "relu" => "Relu",
+            _ => throw Unsupported(r, $"activation \"{a}\" has no ONNX recurrent form"),
+        }).ToArray();
+        var strings = new AttributeProto { Name = "activations", Type = AttributeProto.Types.AttributeType.Strings };
+        strings.Strings.AddRange(names.Select(ByteString.CopyFromUtf8));
+        attributes.Add(strings);
+        if (r is GRU { ResetAfter: true }) attributes.Add(Int("linear_before_reset", 1));
+        string sequence = Transpose(x, n, 1, 0, 2);                                  // [T, N, F]
+        var outputs = _w.NodeWithOutputs(op, n, new[] { sequence, Weight(n + "/W", w), Weight(n + "/R", rk), Weight(n + "/B", cat(new[] { inputBias, recurrentBias }).unsqueeze(0)) },
+            2, attributes.ToArray());
+        if (r.ReturnSequences)                                                         // Y: [T, 1, N, U] → [N, T, U]
+            return Transpose(_w.Node("Squeeze", n + "_y", new[] { outputs[0], _w.Longs(n + "/axis1", 1) }), n, 1, 0, 2);
+        return _w.Node("Squeeze", n + "_h", new[] { outputs[1], _w.Longs(n + "/axis0", 0) });   // Y_h: [1, N, U] → [N, U]
+    }
+
     static NotSupportedException Unsupported(Layer layer, string why) =>
         new($"Layer \"{layer.Name}\" ({layer.ClassName}) cannot be exported to ONNX: {why}. Layers that export: Dense, Conv1D, Conv2D, " +
             "MaxPooling1D/2D, AveragePooling1D/2D, GlobalAveragePooling1D/2D, GlobalMaxPooling1D, Flatten, Dropout, Random* preprocessing, " +
             "Activation, Rescaling, BatchNormalization, LayerNormalization, Embedding, ZeroPadding2D, Add, Subtract, Multiply, Average, " +
-            "Maximum, Minimum, Concatenate and imported ONNX ops.");
+            "Maximum, Minimum, Concatenate, SimpleRNN, LSTM, GRU and imported ONNX ops.");
 
     string Weight(string hint, Tensor value) => _w.Initializer(hint, value);
 

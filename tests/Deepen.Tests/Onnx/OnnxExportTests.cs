@@ -113,10 +113,29 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Recurrent_layers_agree_with_OnnxRuntime()
+    {
+        Backend.SetRandomSeed(6);
+        using var dir = new TempDir();
+        using var model = new Sequential(new Layer[]
+        {
+            new Embedding(40, 6, inputShape: 7),
+            new SimpleRNN(5, returnSequences: true),
+            new GRU(4, returnSequences: true),
+            new GRU(4, resetAfter: false, returnSequences: true),
+            new LSTM(3),
+            new Dense(2, activation: "softmax"),
+        }, name: "recurrent");
+        model.Build(model.InputShape!);
+        foreach (var w in model.Weights.Where(w => w.Name.EndsWith("bias"))) w.Assign(randn(w.Shape) * 0.3);   // non-zero biases are checked too
+        OnnxTestSupport.AssertExportMatches(model, dir.Path, input: s => randint(0, 40, s).to_type(ScalarType.Float32));
+    }
+
+    [Fact]
     public void A_layer_without_an_ONNX_form_is_named_in_the_error()
     {
         using var dir = new TempDir();
-        using var model = new Sequential(new Layer[] { new Embedding(30, 4, inputShape: 5), new LSTM(3), new Dense(1) });
+        using var model = new Sequential(new Layer[] { new Embedding(30, 4, inputShape: 5), new LSTM(3, goBackwards: true), new Dense(1) });
         model.Build(model.InputShape!);
         var e = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(Path.Combine(dir.Path, "m.onnx")));
         Assert.Contains("(LSTM) cannot be exported to ONNX", e.Message);
