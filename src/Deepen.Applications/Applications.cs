@@ -62,7 +62,7 @@ public static class Applications
 
     /// <summary>
     /// ResNet-18's residual blocks in order (stem first), each as its layers: the units that
-    /// <c>deepen train --fine-tune N</c> unfreezes from the end. A block is the layers between two residual additions.
+    /// <c>deepen train --fine-tune N</c> unfreezes from the end. A block is the layers with weights after the previous residual addition, up to its own addition (the first includes the stem); layers after the last addition, such as a new head, are in no block.
     /// </summary>
     /// <param name="model">A model from <see cref="ResNet18"/> (or one containing its layers).</param>
     public static IReadOnlyList<IReadOnlyList<Layer>> ResNet18Blocks(Model model)
@@ -76,8 +76,7 @@ public static class Applications
             current.Add(layer);
             if (layer is Add) { blocks.Add(current); current = new List<Layer>(); }
         }
-        if (current.Count > 0) blocks.Add(current);
-        return blocks;
+        return blocks;                                                              // layers after the last addition (a head) are in no block
     }
 
     /// <summary>
