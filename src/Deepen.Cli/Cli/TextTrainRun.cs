@@ -22,7 +22,7 @@ public static class TextTrainRun
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
         CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        if (Distributed.Communicator.World.IsRoot) Directory.CreateDirectory(o.OutDir); // Distributed: only rank 0 writes
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
         bool verbose = o.Verbose > 0;
@@ -65,6 +65,7 @@ public static class TextTrainRun
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
         var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        if (!Distributed.Communicator.World.IsRoot) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         model.Save(Path.Combine(o.OutDir, "model.deepen"));

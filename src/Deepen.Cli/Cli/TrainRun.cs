@@ -25,7 +25,8 @@ public static class TrainRun
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
         ModelPresets.CheckExists(o.Model);
         CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        bool root = Distributed.Communicator.World.IsRoot; // Distributed: under mpirun only rank 0 writes the outputs
+        if (root) Directory.CreateDirectory(o.OutDir);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
@@ -35,7 +36,7 @@ public static class TrainRun
         var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
         var train = Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
             batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
-            auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
+            auditReport: root ? auditPath : null, audit: audit, verbose: o.Verbose > 0), "--train");
         if (train.NumClasses < 2)
             throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
         ImageFileIterator? validation = o.ValDir is not null
@@ -63,6 +64,7 @@ public static class TrainRun
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
         var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        if (!root) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
 
         string modelPath = Path.Combine(o.OutDir, "model.deepen");
         model.Save(modelPath);

@@ -35,14 +35,17 @@ public static class TrainCommand
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
+        var workers = new Option<int>("--workers") { Description = "Train data-parallel in N processes on this machine (runs mpirun -np N; needs Open MPI). Under mpirun, leave it out.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
             train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, quiet,
-            text, maxTokens, sequenceLength,
+            text, maxTokens, sequenceLength, workers,
         };
         command.SetBody(p =>
         {
+            // Started without MPI and asked for several workers: run this command again under mpirun (which sets the ranks' environment).
+            if (p.GetValue(workers) != 1 && !Deepen.Distributed.Communicator.IsLaunchedDistributed) return WorkersLaunch.Run(p, p.GetValue(workers));
             bool isText = p.GetValue(text);
             var options = new TrainOptions
             {
@@ -50,12 +53,13 @@ public static class TrainCommand
                 OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
                 Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
                 LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
-                Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
+                Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed),
+                Verbose = p.GetValue(quiet) || !Deepen.Distributed.Communicator.World.IsRoot ? 0 : 1, // Distributed: only rank 0 prints
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
             };
             if (isText && p.GetResult(model) is null or { Implicit: true }) options = options with { Model = TextModelPresets.Default };
             var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
-            Console.WriteLine($"Report: {index}");
+            if (Deepen.Distributed.Communicator.World.IsRoot) Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;
         });
         return command;
