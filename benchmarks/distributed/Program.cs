@@ -8,7 +8,7 @@ using Deepen.Models;
 using static TorchSharp.torch;
 
 // Usage: DistributedBench [steps] [warmup] [globalBatch]
-// Trains the MNIST-size CNN (Conv32-Pool-Conv64-Pool-Dense128-Dense10, 421,642 parameters, Adam) data-parallel on
+// Trains the MNIST-size CNN (Conv32-Pool-Conv64-Pool-Dense128-Dense10, 225,034 parameters, Adam) data-parallel on
 // generated 28x28x1 images for warmup + steps global batches, then times the in-place allreduce of a buffer the size of
 // its gradients alone. Rank 0 prints one line: ranks, threads, median step ms, steps/s, median allreduce ms.
 int steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;

@@ -9,7 +9,7 @@ namespace Deepen.Distributed;
 /// the collective operations data-parallel training uses (in-place sum, broadcast, barrier, abort).
 /// <see cref="World"/> is a single process (rank 0 of 1, every operation a no-op) unless the program was started by
 /// <c>mpirun -np N</c> with N &gt; 1; only then is the MPI library loaded (Open MPI, see docs/distributed.md).
-/// Under MPI, LibTorch's threads default to this machine's cores divided by the ranks on it, and ranks that were not
+/// Under MPI, LibTorch's threads default to the cores a rank may use divided by the ranks on its machine, and ranks that were not
 /// seeded agree on one seed, so their shuffles match.
 /// </summary>
 /// <example><code>
@@ -147,7 +147,7 @@ public sealed class Communicator
             world.Abort(1);
         };
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
-            Backend.Threads = Math.Max(1, Math.Min(Environment.ProcessorCount, OnlineCores() / Math.Max(1, localSize)));
+            Backend.Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, localSize));   // the cores this process may use
         world.AgreeOnSeed();
         return world;
     }
@@ -158,22 +158,6 @@ public sealed class Communicator
         Span<int> seed = [Backend.Seed ?? Random.Shared.Next()];
         Broadcast(MemoryMarshal.AsBytes(seed));
         if (Backend.Seed is null) Backend.SetRandomSeed(seed[0]);
-    }
-
-    /// <summary>The machine's online cores (not only those this process is bound to).</summary>
-    static int OnlineCores()
-    {
-        try
-        {
-            int count = 0;
-            foreach (var part in File.ReadAllText("/sys/devices/system/cpu/online").Trim().Split(','))
-            {
-                var ends = part.Split('-');
-                count += ends.Length == 2 ? int.Parse(ends[1], CultureInfo.InvariantCulture) - int.Parse(ends[0], CultureInfo.InvariantCulture) + 1 : 1;
-            }
-            return Math.Max(1, count);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return Environment.ProcessorCount; }
     }
 
     static int? FirstInt(string? text)

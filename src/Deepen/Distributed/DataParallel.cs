@@ -43,6 +43,9 @@ internal sealed class DataParallel : IDisposable
         _shard = new Shard(world);
     }
 
+    /// <summary>Set to "lines" by <see cref="Launcher"/> when the job's output is redirected: verbose 1 prints one line per epoch.</summary>
+    internal const string ProgressVariable = "DEEPEN_PROGRESS";
+
     /// <summary>The data-parallel run in progress in this process, if any.</summary>
     public static DataParallel? Current { get; private set; }
 
@@ -61,6 +64,7 @@ internal sealed class DataParallel : IDisposable
         var run = new DataParallel(world, model);
         train = new ShardedSource(train, run._shard, run.EmptyStep);
         if (validation is not null) validation = new ShardedSource(validation, run._shard, onEmpty: null);
+        if (verbose == 1 && Environment.GetEnvironmentVariable(ProgressVariable) == "lines") verbose = 2;
         if (!world.IsRoot)
         {
             verbose = 0;

@@ -6,7 +6,8 @@ namespace Deepen.Distributed;
 /// Starts a program as an MPI job of N processes on this machine with Open MPI's <c>mpirun</c>, with the settings a
 /// single machine needs: <c>--allow-run-as-root</c> when running as root, <c>--oversubscribe</c> past the core
 /// count, <c>--bind-to none</c> (each rank sets its own LibTorch threads), messages over shared memory and loopback
-/// only, and <c>TERM=dumb</c> so .NET writes no terminal escape codes into the ranks' output.
+/// only, and <c>TERM=dumb</c> so .NET writes no terminal escape codes into the ranks' output (and, when this
+/// process's output is redirected, one progress line per epoch instead of a redrawn bar).
 /// <c>deepen train --workers N</c> runs itself this way.
 /// </summary>
 /// <example><code>
@@ -50,6 +51,8 @@ public static class Launcher
         info.Environment["OMPI_MCA_btl_tcp_if_include"] = "lo";
         info.Environment["OMPI_MCA_oob_tcp_if_include"] = "lo";
         info.Environment["TERM"] = "dumb";
+        // The ranks write to mpirun's pseudo-terminal even when its own output goes to a file: ask for plain lines then.
+        if (Console.IsOutputRedirected) info.Environment[DataParallel.ProgressVariable] = "lines";
         return info;
     }
 
