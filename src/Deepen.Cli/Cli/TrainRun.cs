@@ -27,6 +27,7 @@ public static class TrainRun
         CommonChecks.OutputFolder(o.OutDir, "--out");
         bool root = Distributed.Communicator.World.IsRoot; // Distributed: under mpirun only rank 0 writes the outputs
         if (root) Directory.CreateDirectory(o.OutDir);
+        if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 

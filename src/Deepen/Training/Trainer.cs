@@ -158,9 +158,12 @@ internal sealed class Trainer
         var loss = Loss.Compute(y, output, fused || Loss.FromLogits, w);
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
-        loss.backward();
-        DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
-        optimizer.Step();
+        if (loss.requires_grad)                             // false when every weight is frozen
+        {
+            loss.backward();
+            DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
+            optimizer.Step();
+        }
         lossMean.Update(loss, batch.Size);
         if (metrics.Count > 0)
         {
