@@ -23,6 +23,34 @@ internal static class WorkersLaunch
         return job.ExitCode;
     }
 
+    /// <summary>
+    /// This rank's options under MPI: rank 0 runs the command as given; the others print nothing and write into a
+    /// private temporary folder (deleted when the returned handle is disposed), so the run folder, its lock, backups and
+    /// outputs belong to rank 0 alone. <c>--resume</c> is refused under MPI (the other ranks have no optimizer state to
+    /// resume from).
+    /// </summary>
+    public static RankFolder ForThisRank(ref TrainOptions options)
+    {
+        var world = Communicator.World;
+        if (!world.IsDistributed) return new RankFolder(true, null);
+        if (options.Resume)
+            throw new CliException(ExitCodes.Usage, "--resume is not supported with --workers or mpirun yet: resume in a single process, or start the run again.");
+        if (world.IsRoot) return new RankFolder(true, null);
+        string dir = Path.Combine(Path.GetTempPath(), $"deepen-rank{world.Rank}-{Environment.ProcessId}");
+        options = options with { OutDir = dir, Verbose = 0, ModelChoice = null };
+        return new RankFolder(false, dir);
+    }
+
+    /// <summary>Whether this rank writes the outputs; deletes a non-root rank's private folder when disposed.</summary>
+    internal sealed record RankFolder(bool IsRoot, string? PrivateDir) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (PrivateDir is null || !Directory.Exists(PrivateDir)) return;
+            try { Directory.Delete(PrivateDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
     /// <summary>The command's tokens without <c>--workers N</c> (the ranks must not launch again).</summary>
     internal static IEnumerable<string> WithoutWorkers(IReadOnlyList<string> tokens)
     {

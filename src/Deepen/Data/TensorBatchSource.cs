@@ -11,7 +11,11 @@ namespace Deepen.Data;
 /// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
 public sealed class TensorBatchSource : IShardedBatchSource
 {
-    readonly Random _random;
+    // One generator draws each epoch's order in turn; an epoch asked for out of turn (a resumed run starting at epoch k)
+    // replays the draws from the seed, so it gets the order an uninterrupted run would have used.
+    readonly int _seed;
+    Random _random;
+    int _drawn;
 
     public TensorBatchSource(Tensor x, Tensor? y = null, int batchSize = 32, bool shuffle = false, Tensor? sampleWeight = null)
     {
@@ -25,7 +29,8 @@ public sealed class TensorBatchSource : IShardedBatchSource
         SampleWeight = sampleWeight;
         BatchSize = Check.Positive(batchSize, nameof(batchSize));
         Shuffle = shuffle;
-        _random = Backend.NewShuffleRandom();
+        _seed = Backend.NewShuffleSeed();
+        _random = new Random(_seed);
     }
 
     static string Loss_Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
@@ -40,6 +45,19 @@ public sealed class TensorBatchSource : IShardedBatchSource
     /// <inheritdoc/>
     public int BatchesPerEpoch => (int)((Count + BatchSize - 1) / BatchSize);
 
+    long[] EpochOrder(int epoch)
+    {
+        if (epoch < _drawn) { _random = new Random(_seed); _drawn = 0; }
+        long[] perm;
+        do
+        {
+            perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
+            _random.Shuffle(perm);
+            _drawn++;
+        } while (_drawn <= epoch);
+        return perm;
+    }
+
     /// <inheritdoc/>
     public IEnumerable<Batch> GetBatches(int epoch) => GetBatches(epoch, Shard.Whole).Select(b => b!);
 
@@ -49,10 +67,9 @@ public sealed class TensorBatchSource : IShardedBatchSource
         Tensor? order = null;
         if (Shuffle)
         {
-            var perm = Enumerable.Range(0, (int)Count).ToArray();
-            _random.Shuffle(perm);
-            shard.CheckOrder(perm);
-            order = tensor(perm.Select(i => (long)i).ToArray(), device: X.device);
+            var perm = EpochOrder(epoch);
+            shard.CheckOrder(perm.Select(i => (int)i).ToArray());
+            order = tensor(perm, device: X.device);
         }
         try
         {
