@@ -9,6 +9,15 @@ namespace Deepen.Layers;
 /// </summary>
 public sealed class Weight
 {
+    /// <summary>
+    /// A free-standing variable (Keras's <c>backend.Variable(value, name=...)</c>), e.g. for
+    /// <see cref="Optimizers.Optimizer.ApplyGradients"/>. A trainable one holds a copy of the value as a parameter.
+    /// </summary>
+    /// <example><code>var v = new Weight(torch.tensor(new[] { 1f, 2f }), name: "kernel");</code></example>
+    public Weight(Tensor value, string name = "variable", bool trainable = true)
+        : this(name, trainable ? new TorchSharp.Modules.Parameter(value.to(ScalarType.Float32).detach().clone(), requires_grad: true)
+            : value.to(ScalarType.Float32).detach().clone(), trainable) { }
+
     internal Weight(string name, Tensor value, bool trainable)
     {
         Name = name;

@@ -144,9 +144,10 @@ public partial class Model : IDisposable
     /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
     internal void EnsureOptimizerBound()
     {
-        var parameters = TrainableWeights.Select(w => (Parameter)w.Value).ToList();
+        var weights = TrainableWeights.ToList();
+        var parameters = weights.Select(w => (Parameter)w.Value).ToList();
         if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
-        Optimizer!.Bind(parameters);
+        Optimizer!.Bind(parameters, weights.Select(w => w.Name));
         _boundParameters = parameters;
     }
 

@@ -99,6 +99,7 @@ internal sealed class Trainer
         {
             classWeights?.Dispose();
         }
+        if (epochs > initialEpoch) _model.Optimizer?.FinalizeVariableValues(); // Keras: EMA weights at the end of fit
         foreach (var cb in cbs) cb.OnTrainEnd(lastLogs);
         return history;
     }
