@@ -21,6 +21,8 @@ public sealed record TrainOptions
     public bool MixedPrecision { get; init; }
     /// <summary>EarlyStopping patience on val_loss (restoring the best weights), or null.</summary>
     public int? EarlyStopping { get; init; }
+    /// <summary>Save the last epoch's weights instead of the best validation epoch's (see <see cref="KeptEpoch"/>).</summary>
+    public bool KeepLast { get; init; }
     public int Seed { get; init; } = 42;
     public bool Strict { get; init; }
     public int Verbose { get; init; } = 1;

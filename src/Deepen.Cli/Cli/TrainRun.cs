@@ -61,6 +61,7 @@ public static class TrainRun
         var callbacks = new List<Callback>();
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
+        var kept = KeptEpoch.Attach(callbacks, o, validation is not null);
         var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -72,9 +73,9 @@ public static class TrainRun
         IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: o.Verbose > 0 ? 2 : 0);
         var metrics = new JsonObject
         {
-            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][^1]))),
+            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][kept.Index(history)]))),
             ["validation"] = validation is null ? null
-                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][^1]))),
+                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][kept.Index(history)]))),
             ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
             ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["epochs_run"] = history.Epochs.Count,
@@ -122,6 +123,7 @@ public static class TrainRun
             index = WriteMinimalReport(model, history, train, reportDir, settings);
         }
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        kept.Describe(metrics, history, o.Verbose);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
         return index;
     }

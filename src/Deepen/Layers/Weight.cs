@@ -36,7 +36,33 @@ public sealed class Weight
     /// <summary>The number of scalars it holds.</summary>
     public long Count => Value.numel();
 
-    /// <summary>Copies <paramref name="source"/> into this weight (shapes must match).</summary>
+    /// <summary>How the stored (LibTorch) layout maps to Keras's; set by the layer that owns the weight.</summary>
+    internal WeightLayout Layout { get; set; } = WeightLayout.Same;
+
+    /// <summary>The shape in Keras's layout, e.g. (in, units) for a Dense kernel stored as (units, in).</summary>
+    public long[] KerasShape => Layout.ToKeras(Value).shape;
+
+    /// <summary>A copy of the value in Keras's layout (Keras's <c>variable.numpy()</c>).</summary>
+    public Tensor KerasValue()
+    {
+        using var _ = no_grad();
+        using var view = Layout.ToKeras(Value.detach());
+        return view.contiguous().clone();
+    }
+
+    /// <summary>Copies a value given in Keras's layout into this weight (Keras's <c>variable.assign</c>).</summary>
+    public void AssignKeras(Tensor source)
+    {
+        var expected = KerasShape;
+        if (!source.shape.SequenceEqual(expected))
+            throw new ArgumentException(
+                $"Weight `{Name}` has shape ({string.Join(", ", expected)}) in Keras's layout, which is not compatible with the provided weight shape ({string.Join(", ", source.shape)}).", nameof(source));
+        using var _ = no_grad();
+        using var stored = Layout.FromKeras(source.to(Value.dtype, Value.device), Value.shape);
+        Value.copy_(stored);
+    }
+
+    /// <summary>Copies <paramref name="source"/>, in the stored (LibTorch) layout, into this weight (shapes must match).</summary>
     public void Assign(Tensor source)
     {
         if (!source.shape.SequenceEqual(Value.shape))
