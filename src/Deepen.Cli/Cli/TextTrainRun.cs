@@ -17,7 +17,7 @@ public static class TextTrainRun
     /// <summary>Runs the training and returns the path of the report's index.html.</summary>
     public static string Execute(TrainOptions o)
     {
-        var optimizer = CheckArguments(o);
+        var optimizer = TextModelPresets.WithClipping(o.Model, CheckArguments(o));
         CommonChecks.Directory(o.TrainDir, "--train");
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");

@@ -283,5 +283,6 @@ public abstract class Optimizer : IDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name}(learning_rate={LearningRate})";
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Name}(learning_rate={LearningRate}{(Clipnorm is double c ? $", clipnorm={c}" : "")}{(Clipvalue is double v ? $", clipvalue={v}" : "")}{(GlobalClipnorm is double g ? $", global_clipnorm={g}" : "")})");
 }
