@@ -17,8 +17,19 @@ public abstract class Metric : IDisposable
     /// <summary>The name used in logs and History, e.g. "accuracy".</summary>
     public string Name { get; protected init; } = "";
 
-    /// <summary>Accumulates one batch.</summary>
-    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+    /// <summary>
+    /// Accumulates one batch, each entry weighted by <paramref name="sampleWeight"/> when given (shape (batch,),
+    /// (batch, 1) or a scalar, as Keras's <c>update_state(y_true, y_pred, sample_weight)</c>).
+    /// </summary>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
+
+    /// <summary>Sample weights broadcast to <paramref name="values"/>'s shape (Keras's squeeze_or_expand_to_same_rank), or null.</summary>
+    protected static Tensor? Broadcast(Tensor? sampleWeight, Tensor values)
+    {
+        if (sampleWeight is null) return null;
+        var (v, w) = Losses.Loss.SameRank(values, sampleWeight.to(ScalarType.Float64, values.device));
+        return w.broadcast_to(v.shape).reshape(values.shape);
+    }
     /// <summary>The metric over everything accumulated since the last reset.</summary>
     public abstract double Result();
     /// <summary>Clears the accumulated state.</summary>
@@ -46,26 +57,31 @@ public abstract class Metric : IDisposable
 /// <summary>A metric that is a mean of per-element values (the accuracies).</summary>
 public abstract class MeanMetricWrapper : Metric
 {
-    Tensor? _sum;
-    long _count;
+    Tensor? _sum, _count;
 
     /// <summary>Per-sample values for a batch.</summary>
     protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
 
-    /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    /// <summary>Keras's weighted mean: Σ value·weight / Σ weight (every value weighs 1 without weights).</summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var v = Values(yTrue, yPred);
-        _count += v.numel();
-        Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
+        var v = Values(yTrue, yPred).to(ScalarType.Float64);
+        var w = Broadcast(sampleWeight, v);
+        Accumulate(ref _sum, w is null ? v.sum() : (v * w).sum());
+        Accumulate(ref _count, w is null ? tensor((double)v.numel(), device: v.device) : w.sum());
     }
 
     /// <inheritdoc/>
-    public override double Result() => _count == 0 ? 0 : _sum!.item<double>() / _count;
+    public override double Result()
+    {
+        if (_count is null) return 0;
+        double count = _count.item<double>();
+        return count == 0 ? 0 : _sum!.item<double>() / count;
+    }
     /// <inheritdoc/>
-    public override void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    public override void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
     /// <inheritdoc/>
-    public override void Dispose() { _sum?.Dispose(); base.Dispose(); }
+    public override void Dispose() { ResetState(); base.Dispose(); }
 }

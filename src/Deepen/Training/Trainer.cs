@@ -160,7 +160,7 @@ internal sealed class Trainer
         {
             using var _ = no_grad();
             var probs = fused ? _model.FinalActivationFunction(output.detach()) : Loss.FromLogits ? LogitsToProbabilities(output.detach()) : output.detach();
-            foreach (var m in metrics) m.UpdateState(y, probs);
+            foreach (var m in metrics) m.UpdateState(y, probs, w); // Keras weights metrics by the sample (and class) weights
         }
         return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
     }
