@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Deepen.Layers;
 
-// Keras's layer.get_weights() / set_weights(): the layer's weights in Keras's layouts (see WeightLayout).
+// Keras's layer.get_weights() / set_weights(): the layer's weights in Keras's layouts (see KerasWeightLayout).
 public abstract partial class Layer
 {
     /// <summary>

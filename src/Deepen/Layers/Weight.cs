@@ -37,7 +37,7 @@ public sealed class Weight
     public long Count => Value.numel();
 
     /// <summary>How the stored (LibTorch) layout maps to Keras's; set by the layer that owns the weight.</summary>
-    internal WeightLayout Layout { get; set; } = WeightLayout.Same;
+    internal KerasWeightLayout Layout { get; set; } = KerasWeightLayout.Same;
 
     /// <summary>The shape in Keras's layout, e.g. (in, units) for a Dense kernel stored as (units, in).</summary>
     public long[] KerasShape => Layout.ToKeras(Value).shape;

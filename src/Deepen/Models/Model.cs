@@ -85,8 +85,6 @@ public partial class Model : IDisposable
 
     /// <summary>All weights of all layers.</summary>
     public IEnumerable<Weight> Weights => Layers.SelectMany(l => l.Weights);
-    /// <summary>The weights the optimizer updates.</summary>
-    public IEnumerable<Weight> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights);
     /// <summary>Total scalars in all weights.</summary>
     public long CountParams() => Layers.Sum(l => l.CountParams());
 
@@ -139,16 +137,6 @@ public partial class Model : IDisposable
         var y = Forward(x, training, logits);
         if (y.dtype == ScalarType.Float32) return y;
         using (y) return y.to(ScalarType.Float32);
-    }
-
-    /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
-    internal void EnsureOptimizerBound()
-    {
-        var weights = TrainableWeights.ToList();
-        var parameters = weights.Select(w => (Parameter)w.Value).ToList();
-        if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
-        Optimizer!.Bind(parameters, weights.Select(w => w.Name));
-        _boundParameters = parameters;
     }
 
     internal Func<Tensor, Tensor> FinalActivationFunction => Activations.Activations.Get(FinalActivation);

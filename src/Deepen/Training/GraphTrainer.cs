@@ -93,8 +93,11 @@ internal sealed class GraphTrainer
                         var loss = Losses(by, outputs, perOutput, n);
                         var optimizer = _model.Optimizer!;
                         optimizer.ZeroGrad();
-                        loss.backward();
-                        optimizer.Step();
+                        if (loss.requires_grad)                 // false when every weight is frozen
+                        {
+                            loss.backward();
+                            optimizer.Step();
+                        }
                         total.Update(loss, n);
                         using (no_grad()) UpdateMetrics(metrics, by, outputs);
                         if (cbs.Count > 0) lossValue = loss.item<float>();

@@ -153,8 +153,11 @@ internal sealed class Trainer
         var loss = Loss.Compute(y, output, fused || Loss.FromLogits, w);
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
-        loss.backward();
-        optimizer.Step();
+        if (loss.requires_grad)                             // false when every weight is frozen
+        {
+            loss.backward();
+            optimizer.Step();
+        }
         lossMean.Update(loss, batch.Size);
         if (metrics.Count > 0)
         {
