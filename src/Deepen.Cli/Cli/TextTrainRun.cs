@@ -21,8 +21,7 @@ public static class TextTrainRun
         CommonChecks.Directory(o.TrainDir, "--train");
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
-        CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
         bool verbose = o.Verbose > 0;
@@ -39,6 +38,7 @@ public static class TextTrainRun
                 : null;
         TextDataset? test = o.TestDir is null ? null
             : Read(() => TextDatasetUtils.TextDatasetFromDirectory(o.TestDir, "int", train.ClassNames, o.BatchSize, shuffle: false, verbose: verbose), "--test");
+        DataWarnings.CheckText(o, train, validation, test);
         int classes = train.ClassNames.Count;
         bool binary = classes == 2;
         if (binary)
@@ -64,11 +64,17 @@ public static class TextTrainRun
         var callbacks = new List<Callback>();
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
-        var kept = KeptEpoch.Attach(callbacks, o, validation is not null);
-        var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        var backup = new BackupAndRestore(run.BackupDir);
+        callbacks.Insert(0, backup);                                      // first: the others start from the restored state
+        var nanGuard = Divergence.Guard();
+        var keptEpoch = KeptEpoch.Attach(callbacks, o, validation is not null);   // before the NaN guard: a divergence's restore wins
+        callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
+        if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
+        var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
-        model.Save(Path.Combine(o.OutDir, "model.deepen"));
+        string modelPath = Path.Combine(o.OutDir, "model.deepen");
+        model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).Concat(test?.Skipped ?? []).DistinctBy(s => s.Path).ToList();
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "audit.json"), new JsonObject
@@ -80,9 +86,9 @@ public static class TextTrainRun
         IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: verbose ? 2 : 0);
         var metrics = new JsonObject
         {
-            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][kept.Index(history)]))),
+            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][keptEpoch.Index(history)]))),
             ["validation"] = validation is null ? null
-                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][kept.Index(history)]))),
+                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][keptEpoch.Index(history)]))),
             ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
             ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["epochs_run"] = history.Epochs.Count,
@@ -121,8 +127,10 @@ public static class TextTrainRun
         string index = report.Save(Path.Combine(o.OutDir, "report"));
         metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
-        kept.Describe(metrics, history, o.Verbose);
+        keptEpoch.Describe(metrics, history, o.Verbose);
+        metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
+        Divergence.ThrowIfDiverged(nanGuard, o, modelPath);
         return index;
     }
 

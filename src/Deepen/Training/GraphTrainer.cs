@@ -53,8 +53,13 @@ internal sealed class GraphTrainer
         foreach (var cb in cbs) cb.Model = _model;
         _model.StopTraining = false;
         var empty = new Dictionary<string, double>();
-        foreach (var cb in cbs) cb.OnTrainBegin(empty);
         _model.EnsureOptimizerBound();
+        foreach (var cb in cbs) cb.OnTrainBegin(empty);
+        if (_model.InitialEpochFromCallback is int resumed)           // a backup was restored (Keras: model._initial_epoch)
+        {
+            initialEpoch = Math.Max(initialEpoch, resumed);
+            _model.InitialEpochFromCallback = null;
+        }
 
         using var total = new Metrics.Mean("loss");
         var perOutput = _losses.Select((_, i) => new Metrics.Mean(_prefixes[i] + "loss")).ToArray();
