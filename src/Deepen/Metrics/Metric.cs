@@ -35,6 +35,16 @@ public abstract class Metric : IDisposable
     /// <summary>Clears the accumulated state.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// The state tensors, as Keras's <c>metric.variables</c>: float64 counts and sums whose element-wise sum over runs on
+    /// disjoint data is the state of one run on all of it (data-parallel training sums them over the ranks).
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> Variables => Array.Empty<Tensor>();
+
+    /// <summary>A state tensor, created as zeros of <paramref name="shape"/> when nothing was accumulated yet.</summary>
+    protected static Tensor State(ref Tensor? state, params long[] shape) =>
+        state ??= zeros(shape, ScalarType.Float64).DetachFromDisposeScope();
+
     /// <summary>Adds <paramref name="value"/> into an accumulator tensor, creating it (outside any dispose scope) on first use.</summary>
     protected static void Accumulate(ref Tensor? acc, Tensor value)
     {
@@ -70,16 +80,18 @@ public abstract class MeanMetricWrapper : Metric
         var v = Values(yTrue, yPred).to(ScalarType.Float64);
         var w = Broadcast(sampleWeight, v);
         Accumulate(ref _sum, w is null ? v.sum() : (v * w).sum());
-        Accumulate(ref _count, w is null ? tensor((double)v.numel(), device: v.device) : w.sum());
+        if (w is null) State(ref _count).add_(v.numel());
+        else Accumulate(ref _count, w.sum());
     }
 
     /// <inheritdoc/>
     public override double Result()
     {
-        if (_count is null) return 0;
-        double count = _count.item<double>();
+        double count = _count?.item<double>() ?? 0;
         return count == 0 ? 0 : _sum!.item<double>() / count;
     }
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables => [State(ref _sum), State(ref _count)];
     /// <inheritdoc/>
     public override void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
     /// <inheritdoc/>
