@@ -16,9 +16,12 @@ internal static class DataAdapter
         int batchSize, bool shuffle, double validationSplit, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData,
         IReadOnlyList<string>? ids = null, IReadOnlyList<string>? validationIds = null)
     {
+        // The validation source is made first: each source draws its shuffling stream from the seeded generator in turn.
         if (validationData is var (vx, vy))
-            return (new TensorBatchSource(x, y, batchSize, shuffle, sampleWeight) { Ids = ids },
-                    new TensorBatchSource(vx, vy, batchSize) { Ids = validationIds });
+        {
+            var validation = new TensorBatchSource(vx, vy, batchSize) { Ids = validationIds };
+            return (new TensorBatchSource(x, y, batchSize, shuffle, sampleWeight) { Ids = ids }, validation);
+        }
         if (validationSplit > 0)
         {
             long n = x[0].shape[0];
@@ -27,8 +30,8 @@ internal static class DataAdapter
                 throw Check.Invalid(nameof(validationSplit), validationSplit, $"a fraction leaving samples on both sides for {n} samples");
             Tensor[] Head(IReadOnlyList<Tensor> t) => t.Select(a => a.narrow(0, 0, split)).ToArray();
             Tensor[] Tail(IReadOnlyList<Tensor> t) => t.Select(a => a.narrow(0, split, n - split)).ToArray();
-            return (new TensorBatchSource(Head(x), Head(y), batchSize, shuffle, sampleWeight?.narrow(0, 0, split)) { Ids = ids?.Take((int)split).ToArray() },
-                    new TensorBatchSource(Tail(x), Tail(y), batchSize) { Ids = ids?.Skip((int)split).ToArray() });
+            var held = new TensorBatchSource(Tail(x), Tail(y), batchSize) { Ids = ids?.Skip((int)split).ToArray() };
+            return (new TensorBatchSource(Head(x), Head(y), batchSize, shuffle, sampleWeight?.narrow(0, 0, split)) { Ids = ids?.Take((int)split).ToArray() }, held);
         }
         return (new TensorBatchSource(x, y, batchSize, shuffle, sampleWeight) { Ids = ids }, null);
     }

@@ -119,11 +119,17 @@ public abstract class ImageFileIterator : IBatchSource
         }
     }
 
+    int _decodeAttempts;
+
+    /// <summary>How many times a file was read and decoded (for tests that count passes over the data).</summary>
+    internal int DecodeAttempts => Volatile.Read(ref _decodeAttempts);
+
     void DecodeSlot(DecodeJob job, int slot)
     {
         int file = job.Indices[slot];
         if (_failed.ContainsKey(file)) throw new KnownFailure();
         if (_cache?[file] is byte[] cached) { cached.CopyTo(job.Slot(slot).AsSpan()); return; }     // cached: image bytes only
+        Interlocked.Increment(ref _decodeAttempts);
         byte[] data;
         try { data = File.ReadAllBytes(_files.Paths[file]); }
         catch (Exception e) { throw ImageDecodeException.From(e); }
