@@ -23,6 +23,16 @@ public sealed class AUC : Metric
         _thresholds[^1] = 1 + 1e-7;
     }
 
+    /// <summary>True positives, false positives, true negatives and false negatives per threshold.</summary>
+    public override IReadOnlyList<Tensor> Variables
+    {
+        get
+        {
+            long n = _thresholds.Length;
+            return new[] { Ensure(ref _tp, n), Ensure(ref _fp, n), Ensure(ref _tn, n), Ensure(ref _fn, n) };
+        }
+    }
+
     /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred)
     {

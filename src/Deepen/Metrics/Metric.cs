@@ -24,6 +24,17 @@ public abstract class Metric : IDisposable
     /// <summary>Clears the accumulated state.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// The metric's state tensors (Keras's <c>metric.variables</c>), created as zeros when nothing was accumulated
+    /// yet: <see cref="Result"/> is computed from them, so summing each one across processes (data-parallel training)
+    /// gives the metric over the data of all of them.
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> Variables => Array.Empty<Tensor>();
+
+    /// <summary>The accumulator <paramref name="acc"/>, created as float64 zeros of <paramref name="shape"/> if missing.</summary>
+    protected static Tensor Ensure(ref Tensor? acc, params long[] shape) =>
+        acc ??= zeros(shape, ScalarType.Float64, Backend.Device).DetachFromDisposeScope();
+
     /// <summary>Adds <paramref name="value"/> into an accumulator tensor, creating it (outside any dispose scope) on first use.</summary>
     protected static void Accumulate(ref Tensor? acc, Tensor value)
     {
@@ -46,8 +57,7 @@ public abstract class Metric : IDisposable
 /// <summary>A metric that is a mean of per-element values (the accuracies).</summary>
 public abstract class MeanMetricWrapper : Metric
 {
-    Tensor? _sum;
-    long _count;
+    Tensor? _sum, _count;
 
     /// <summary>Per-sample values for a batch.</summary>
     protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
@@ -58,14 +68,21 @@ public abstract class MeanMetricWrapper : Metric
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var v = Values(yTrue, yPred);
-        _count += v.numel();
         Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
+        Accumulate(ref _count, tensor((double)v.numel(), device: v.device));
     }
 
+    /// <summary>The sum of the values and their count.</summary>
+    public override IReadOnlyList<Tensor> Variables => new[] { Ensure(ref _sum), Ensure(ref _count) };
+
     /// <inheritdoc/>
-    public override double Result() => _count == 0 ? 0 : _sum!.item<double>() / _count;
+    public override double Result()
+    {
+        double count = _count?.item<double>() ?? 0;
+        return count == 0 ? 0 : _sum!.item<double>() / count;
+    }
     /// <inheritdoc/>
-    public override void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    public override void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
     /// <inheritdoc/>
-    public override void Dispose() { _sum?.Dispose(); base.Dispose(); }
+    public override void Dispose() { ResetState(); base.Dispose(); }
 }

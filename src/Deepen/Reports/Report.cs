@@ -206,10 +206,10 @@ public sealed partial class Report
         if (string.IsNullOrWhiteSpace(directory)) throw Check.Invalid(nameof(directory), directory, "the path of a folder to write the report into");
         Directory.CreateDirectory(directory);
         var figures = RenderFigures();
-        foreach (var figure in figures) AtomicFile.WriteAllBytes(Path.Combine(directory, figure.FileName), figure.Png);
-        AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ReportJson.Write(this, figures));
+        foreach (var figure in figures) Utils.AtomicFile.WriteAllBytes(Path.Combine(directory, figure.FileName), figure.Png);
+        Utils.AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ReportJson.Write(this, figures));
         string index = Path.Combine(directory, IndexFileName);
-        AtomicFile.WriteAllText(index, HtmlReport.Write(this, figures));
+        Utils.AtomicFile.WriteAllText(index, HtmlReport.Write(this, figures));
         return Path.GetFullPath(index);
     }
 

@@ -160,10 +160,10 @@ public sealed class TextReport
         var figures = new List<RenderedFigure>();
         if (History is not null && CurvesFigure.Render(Report.CurvesFileName, History) is { } curves) figures.Add(curves);
         figures.Add(ConfusionMatrixFigure.Render(Report.ConfusionMatrixFileName, Summary));
-        foreach (var f in figures) AtomicFile.WriteAllBytes(Path.Combine(directory, f.FileName), f.Png);
-        AtomicFile.WriteAllText(Path.Combine(directory, Report.JsonFileName), Json());
+        foreach (var f in figures) Utils.AtomicFile.WriteAllBytes(Path.Combine(directory, f.FileName), f.Png);
+        Utils.AtomicFile.WriteAllText(Path.Combine(directory, Report.JsonFileName), Json());
         string index = Path.Combine(directory, Report.IndexFileName);
-        AtomicFile.WriteAllText(index, TextHtmlReport.Write(this, figures));
+        Utils.AtomicFile.WriteAllText(index, TextHtmlReport.Write(this, figures));
         return Path.GetFullPath(index);
     }
 
