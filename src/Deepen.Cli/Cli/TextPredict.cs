@@ -39,9 +39,8 @@ public static class TextPredict
             var byPath = new Dictionary<string, PredictCommand.Prediction>();
             if (data.Count > 0)
             {
-                using var output = model.Predict(data);
-                using var complement = 1 - output;
-                using var probs = output.shape[^1] == 1 ? cat(new[] { complement, output }, -1) : output.alias();
+                using var predictions = model.GetPredictions(data, withLoss: false);
+                using var probs = predictions.ClassProbabilities();
                 var values = probs.data<float>().ToArray();
                 int k = names.Count;
                 for (int i = 0; i < data.Count; i++)

@@ -38,6 +38,20 @@ public sealed class Predictions : IDisposable
     /// <summary>The loss of each sample [N] (the compiled losses, weighted and summed over outputs) when the data has targets and the model is compiled.</summary>
     public Tensor? Losses { get; }
 
+    /// <summary>
+    /// The class probabilities of output <paramref name="output"/> as rows [N, classes]: the probabilities themselves,
+    /// or, for one sigmoid unit p, the two classes [1 − p, p]. A new tensor; the caller disposes it.
+    /// </summary>
+    /// <example><code>using var p = preds.ClassProbabilities(); long[] predicted = p.argmax(-1).data&lt;long&gt;().ToArray();</code></example>
+    public Tensor ClassProbabilities(int output = 0)
+    {
+        var p = Probabilities[output];
+        if (p.dim() != 2 || p.shape[1] != 1) return p.to(ScalarType.Float32).contiguous().alias();
+        using var scope = NewDisposeScope();
+        var q = p.to(ScalarType.Float32);
+        return cat(new[] { 1 - q, q }, 1).contiguous().MoveToOuterDisposeScope();
+    }
+
     /// <summary>The compiled loss and metrics over the same pass, as <c>Evaluate</c> returns them, when they were asked for.</summary>
     internal IReadOnlyDictionary<string, double>? Scores { get; init; }
 
