@@ -12,6 +12,8 @@ public sealed record TrainOptions
     public (int Height, int Width) ImageSize { get; init; } = (150, 150);
     public string ColorMode { get; init; } = "rgb";
     public string Model { get; init; } = "seed-cnn";
+    /// <summary>Why <see cref="Model"/> was chosen when the user gave no <c>--model</c> (printed once the arguments are checked), else null.</summary>
+    public string? ModelChoice { get; init; }
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 32;
     public string Optimizer { get; init; } = "adam";

@@ -26,6 +26,7 @@ public static class TrainRun
         ModelPresets.CheckExists(o.Model);
         CommonChecks.OutputFolder(o.OutDir, "--out");
         Directory.CreateDirectory(o.OutDir);
+        if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 

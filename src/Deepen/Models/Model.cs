@@ -85,8 +85,6 @@ public partial class Model : IDisposable
 
     /// <summary>All weights of all layers.</summary>
     public IEnumerable<Weight> Weights => Layers.SelectMany(l => l.Weights);
-    /// <summary>The weights the optimizer updates.</summary>
-    public IEnumerable<Weight> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights);
     /// <summary>Total scalars in all weights.</summary>
     public long CountParams() => Layers.Sum(l => l.CountParams());
 
@@ -177,15 +175,6 @@ public partial class Model : IDisposable
     {
         if (InputCount == 1 && inputs.Count == 1 && OutputCount == 1) EnsureBuiltFor(inputs[0], argument);
         else CheckInputs(inputs, argument);
-    }
-
-    /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
-    internal void EnsureOptimizerBound()
-    {
-        var parameters = TrainableWeights.Select(w => (Parameter)w.Value).ToList();
-        if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
-        Optimizer!.Bind(parameters);
-        _boundParameters = parameters;
     }
 
     internal Func<Tensor, Tensor> FinalActivationFunction => Activations.Activations.Get(FinalActivation);

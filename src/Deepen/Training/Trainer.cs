@@ -157,9 +157,12 @@ internal sealed class Trainer
         var loss = TotalLoss(ys, outputs, batch, tally, classWeights);      // loss
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
-        loss.backward();                                                    // backward
-        // Gradient hook: here the gradients are complete and not yet applied (e.g. averaged across processes).
-        optimizer.Step();                                                   // optimizer step
+        if (loss.requires_grad)                                             // false when every weight is frozen
+        {
+            loss.backward();                                                // backward
+            // Gradient hook: here the gradients are complete and not yet applied (e.g. averaged across processes).
+            optimizer.Step();                                               // optimizer step
+        }
         tally.Total.Update(loss, batch.Size);
         using (no_grad()) UpdateMetrics(tally.Metrics!, ys, outputs);
         return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
