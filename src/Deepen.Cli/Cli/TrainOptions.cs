@@ -25,6 +25,8 @@ public sealed record TrainOptions
     public int? EarlyStopping { get; init; }
     public int Seed { get; init; } = 42;
     public bool Strict { get; init; }
+    /// <summary>Continue an interrupted run in <see cref="OutDir"/> from its last completed epoch (see <see cref="RunFolder"/>).</summary>
+    public bool Resume { get; init; }
     public int Verbose { get; init; } = 1;
     /// <summary>Train a text classifier on class folders of .txt files (see <see cref="TextTrainRun"/>).</summary>
     public bool Text { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Deepen.Distributed;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -12,9 +13,13 @@ namespace Deepen.Data;
 /// var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);
 /// var multi = new TensorBatchSource([images, features], [labels], batchSize: 32);
 /// </code></example>
-public sealed class TensorBatchSource : IBatchSource
+public sealed class TensorBatchSource : IShardedBatchSource
 {
-    readonly Random _random;
+    // One generator draws each epoch's order in turn; an epoch asked for out of turn (a resumed run starting at epoch k)
+    // replays the draws from the seed, so it gets the order an uninterrupted run would have used.
+    readonly int _seed;
+    Random _random;
+    int _drawn;
     readonly Tensor[] _xs;
     readonly Tensor[]? _ys;
 
@@ -54,7 +59,8 @@ public sealed class TensorBatchSource : IBatchSource
         SampleWeight = sampleWeight;
         BatchSize = Check.Positive(batchSize, nameof(batchSize));
         Shuffle = shuffle;
-        _random = Backend.NewShuffleRandom();
+        _seed = Backend.NewShuffleSeed();
+        _random = new Random(_seed);
     }
 
     static string ShapeText(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
@@ -81,22 +87,40 @@ public sealed class TensorBatchSource : IBatchSource
     /// <inheritdoc/>
     public int BatchesPerEpoch => (int)((Count + BatchSize - 1) / BatchSize);
 
+    long[] EpochOrder(int epoch)
+    {
+        if (epoch < _drawn) { _random = new Random(_seed); _drawn = 0; }
+        long[] perm;
+        do
+        {
+            perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
+            _random.Shuffle(perm);
+            _drawn++;
+        } while (_drawn <= epoch);
+        return perm;
+    }
+
     /// <inheritdoc/>
-    public IEnumerable<Batch> GetBatches(int epoch)
+    public IEnumerable<Batch> GetBatches(int epoch) => GetBatches(epoch, Shard.Whole).Select(b => b!);
+
+    /// <inheritdoc/>
+    public IEnumerable<Batch?> GetBatches(int epoch, Shard shard)
     {
         long[]? perm = null;
         Tensor? order = null;
         if (Shuffle)
         {
-            perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
-            _random.Shuffle(perm);
+            perm = EpochOrder(epoch);
+            shard.CheckOrder(perm.Select(i => (int)i).ToArray());
             order = tensor(perm, device: X.device);
         }
         try
         {
-            for (long start = 0; start < Count; start += BatchSize)
+            for (long batchStart = 0; batchStart < Count; batchStart += BatchSize)
             {
-                long n = Math.Min(BatchSize, Count - start);
+                var (offset, n) = shard.Rows((int)Math.Min(BatchSize, Count - batchStart));
+                if (n == 0) { yield return null; continue; }
+                long start = batchStart + offset;
                 var ids = new string[n];
                 for (long i = 0; i < n; i++)
                 {

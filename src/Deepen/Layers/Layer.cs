@@ -188,6 +188,7 @@ public abstract partial class Layer
     /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
     protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)
     {
+        ParameterBudget.Claim(Name, name, shape);      // before the allocation: a size from a file may be absurd
         var t = empty(shape, ScalarType.Float32, Backend.Device);
         Initializers.Fill(t, initializer, fanIn, fanOut);
         var w = new Weight(name, trainable ? new TorchSharp.Modules.Parameter(t, requires_grad: true) : t, trainable);

@@ -23,16 +23,6 @@ public sealed class AUC : Metric
         _thresholds[^1] = 1 + 1e-7;
     }
 
-    /// <summary>True positives, false positives, true negatives and false negatives per threshold.</summary>
-    public override IReadOnlyList<Tensor> Variables
-    {
-        get
-        {
-            long n = _thresholds.Length;
-            return new[] { Ensure(ref _tp, n), Ensure(ref _fp, n), Ensure(ref _tn, n), Ensure(ref _fn, n) };
-        }
-    }
-
     /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred)
     {
@@ -66,6 +56,10 @@ public sealed class AUC : Metric
     }
 
     static double Div(double a, double b) => b == 0 ? 0 : a / b;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables =>
+        [State(ref _tp, _thresholds.Length), State(ref _fp, _thresholds.Length), State(ref _tn, _thresholds.Length), State(ref _fn, _thresholds.Length)];
 
     /// <inheritdoc/>
     public override void ResetState()

@@ -36,12 +36,12 @@ public abstract class ConfusionCounts : Metric
         Accumulate(ref _fn, (positive & ~predicted).sum());
     }
 
-    /// <summary>True positives, false positives and false negatives.</summary>
-    public override IReadOnlyList<Tensor> Variables => new[] { Ensure(ref _tp), Ensure(ref _fp), Ensure(ref _fn) };
-
     protected double TruePositives => _tp?.item<double>() ?? 0;
     protected double FalsePositives => _fp?.item<double>() ?? 0;
     protected double FalseNegatives => _fn?.item<double>() ?? 0;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables => [State(ref _tp), State(ref _fp), State(ref _fn)];
 
     /// <inheritdoc/>
     public override void ResetState()

@@ -8,9 +8,7 @@ public sealed class Mean : IDisposable
 {
     Tensor? _sum, _count;
 
-    /// <summary>Names the mean (its key in the logs).</summary>
     public Mean(string name) => Name = name;
-    /// <summary>The key in the logs, e.g. "loss".</summary>
     public string Name { get; }
 
     /// <summary>Adds a scalar tensor (e.g. a batch's mean loss) with weight <paramref name="count"/>, without synchronizing.</summary>
@@ -21,27 +19,20 @@ public sealed class Mean : IDisposable
         var v = scalar.detach().to(ScalarType.Float64) * count;
         if (_sum is null) _sum = v.clone().DetachFromDisposeScope();
         else _sum.add_(v);
-        var n = tensor((double)count, device: v.device);
-        if (_count is null) _count = n.DetachFromDisposeScope();
-        else _count.add_(n);
+        _count ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope();
+        _count.add_(count);
     }
 
-    /// <summary>The weighted sum and the total weight (as <see cref="Metric.Variables"/>), zeros before any update.</summary>
-    public IReadOnlyList<Tensor> Variables => new[]
-    {
-        _sum ??= zeros(Array.Empty<long>(), ScalarType.Float64, Backend.Device).DetachFromDisposeScope(),
-        _count ??= zeros(Array.Empty<long>(), ScalarType.Float64, Backend.Device).DetachFromDisposeScope(),
-    };
-
-    /// <summary>The mean so far (NaN before any update).</summary>
     public double Result()
     {
         double count = _count?.item<double>() ?? 0;
         return count == 0 ? double.NaN : _sum!.item<double>() / count;
     }
 
-    /// <summary>Starts over.</summary>
+    /// <summary>The state tensors, weighted sum and count (Keras's <c>variables</c>), created as zeros when empty.</summary>
+    public IReadOnlyList<Tensor> Variables =>
+        [_sum ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope(), _count ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope()];
+
     public void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
-    /// <summary>Releases the state.</summary>
     public void Dispose() => ResetState();
 }

@@ -25,15 +25,14 @@ public abstract class Metric : IDisposable
     public abstract void ResetState();
 
     /// <summary>
-    /// The metric's state tensors (Keras's <c>metric.variables</c>), created as zeros when nothing was accumulated
-    /// yet: <see cref="Result"/> is computed from them, so summing each one across processes (data-parallel training)
-    /// gives the metric over the data of all of them.
+    /// The state tensors, as Keras's <c>metric.variables</c>: float64 counts and sums whose element-wise sum over runs on
+    /// disjoint data is the state of one run on all of it (data-parallel training sums them over the ranks).
     /// </summary>
     public virtual IReadOnlyList<Tensor> Variables => Array.Empty<Tensor>();
 
-    /// <summary>The accumulator <paramref name="acc"/>, created as float64 zeros of <paramref name="shape"/> if missing.</summary>
-    protected static Tensor Ensure(ref Tensor? acc, params long[] shape) =>
-        acc ??= zeros(shape, ScalarType.Float64, Backend.Device).DetachFromDisposeScope();
+    /// <summary>A state tensor, created as zeros of <paramref name="shape"/> when nothing was accumulated yet.</summary>
+    protected static Tensor State(ref Tensor? state, params long[] shape) =>
+        state ??= zeros(shape, ScalarType.Float64).DetachFromDisposeScope();
 
     /// <summary>Adds <paramref name="value"/> into an accumulator tensor, creating it (outside any dispose scope) on first use.</summary>
     protected static void Accumulate(ref Tensor? acc, Tensor value)
@@ -69,11 +68,8 @@ public abstract class MeanMetricWrapper : Metric
         using var _ = no_grad();
         var v = Values(yTrue, yPred);
         Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
-        Accumulate(ref _count, tensor((double)v.numel(), device: v.device));
+        State(ref _count).add_(v.numel());
     }
-
-    /// <summary>The sum of the values and their count.</summary>
-    public override IReadOnlyList<Tensor> Variables => new[] { Ensure(ref _sum), Ensure(ref _count) };
 
     /// <inheritdoc/>
     public override double Result()
@@ -81,6 +77,8 @@ public abstract class MeanMetricWrapper : Metric
         double count = _count?.item<double>() ?? 0;
         return count == 0 ? 0 : _sum!.item<double>() / count;
     }
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables => [State(ref _sum), State(ref _count)];
     /// <inheritdoc/>
     public override void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using Deepen.Callbacks;
 using Deepen.Data;
+using Deepen.Distributed;
 using Deepen.Losses;
 using Deepen.Metrics;
 using Deepen.Models;
@@ -61,6 +62,9 @@ internal sealed class Trainer
     public History Fit(IBatchSource train, int epochs, IBatchSource? validation, IDictionary<int, double>? classWeight,
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
+        if (_model.OutputCount > 1 || _model.InputCount > 1)
+            DataParallel.ThrowIfDistributed("Fit on a model with several inputs or outputs"); // Distributed: not sharded yet
+        using var parallel = DataParallel.Start(_model, ref train, ref validation, ref callbacks, ref verbose); // Distributed: shard the data; rank 0 prints and writes
         WarnIfEmulated(verbose);
         var history = new History();
         var cbs = new CallbackList(_model, new Callback?[] { verbose > 0 ? new ProgbarLogger(verbose, train.BatchesPerEpoch, epochs) : null }
@@ -68,6 +72,11 @@ internal sealed class Trainer
         _model.StopTraining = false;
         var empty = new Dictionary<string, double>();
         cbs.OnTrainBegin(empty);
+        if (_model.InitialEpochFromCallback is int resumed)           // a backup was restored (Keras: model._initial_epoch)
+        {
+            initialEpoch = Math.Max(initialEpoch, resumed);
+            _model.InitialEpochFromCallback = null;
+        }
 
         using var tally = NewTally();
         Tensor?[]? classWeights = null;
@@ -89,6 +98,7 @@ internal sealed class Trainer
                         {
                             Prepare(batch, tally, "x");
                             _model.EnsureOptimizerBound();
+                            parallel?.BroadcastWeights(); // Distributed: start from rank 0's weights
                             if (classWeight is not null) classWeights = ClassWeightTables(classWeight);
                         }
                         else _model.EnsureBuiltForInputs(batch.Xs, "x");
@@ -98,10 +108,12 @@ internal sealed class Trainer
                             cbs.OnTrainBatchEnd(step, () => stepLoss is null ? double.NaN : stepLoss.item<float>(), train.BatchesPerEpoch, () => Logs(tally));
                     }
                     step++;
+                    parallel?.SyncStop(); // Distributed: all ranks stop together
                     if (_model.StopTraining) break;
                 }
                 if (step == 0) throw new ArgumentException("The training data yielded no batches.");
 
+                parallel?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: the epoch's loss and metrics over all ranks
                 var logs = Logs(tally);
                 if (validation is not null)
                     foreach (var (k, v) in Evaluate(validation, tally.Metrics!, new CallbackList(_model, Array.Empty<Callback>()))) logs["val_" + k] = v;
@@ -109,6 +121,7 @@ internal sealed class Trainer
                 lastLogs = logs;
             }
         }
+        catch (Exception e) when (parallel?.Fail(e) == true) { throw; } // Distributed: a failing rank ends every rank with its message
         finally
         {
             foreach (var t in classWeights ?? Array.Empty<Tensor?>()) t?.Dispose();
@@ -160,7 +173,7 @@ internal sealed class Trainer
         if (loss.requires_grad)                                             // false when every weight is frozen
         {
             loss.backward();                                                // backward
-            // Gradient hook: here the gradients are complete and not yet applied (e.g. averaged across processes).
+            DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
             optimizer.Step();                                               // optimizer step
         }
         tally.Total.Update(loss, batch.Size);
@@ -303,6 +316,7 @@ internal sealed class Trainer
             cbs.OnBatchProgress(step, data.BatchesPerEpoch, () => Logs(tally));
         }
         if (step == 0) throw new ArgumentException("The evaluation data yielded no batches.");
+        if (data is ShardedSource) DataParallel.Current?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: validation over all ranks
         return Logs(tally);
     }
 
