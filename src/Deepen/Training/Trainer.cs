@@ -126,6 +126,7 @@ internal sealed class Trainer
         {
             foreach (var t in classWeights ?? Array.Empty<Tensor?>()) t?.Dispose();
         }
+        if (epochs > initialEpoch) _model.Optimizer?.FinalizeVariableValues(); // Keras: EMA weights at the end of fit
         cbs.OnTrainEnd(lastLogs);
         return history;
     }
@@ -167,7 +168,7 @@ internal sealed class Trainer
         var xs = ToDevice(batch.Xs);
         var ys = ToDevice(batch.Ys!);
         var outputs = _model.RunAll(xs, training: true, _fused);           // forward
-        var loss = TotalLoss(ys, outputs, batch, tally, classWeights);      // loss
+        var loss = TotalLoss(ys, outputs, batch, tally, classWeights, out var weights);   // loss
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
         if (loss.requires_grad)                                             // false when every weight is frozen
@@ -177,7 +178,7 @@ internal sealed class Trainer
             optimizer.Step();                                               // optimizer step
         }
         tally.Total.Update(loss, batch.Size);
-        using (no_grad()) UpdateMetrics(tally.Metrics!, ys, outputs);
+        using (no_grad()) UpdateMetrics(tally.Metrics!, ys, outputs, weights);
         return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
     }
 
@@ -189,9 +190,13 @@ internal sealed class Trainer
     }
 
     /// <summary>The weighted sum of the outputs' losses, with class and sample weights; records per-output losses.</summary>
-    Tensor TotalLoss(IReadOnlyList<Tensor> ys, Tensor[] outputs, Batch? batch, Tally tally, Tensor?[]? classWeights)
+    Tensor TotalLoss(IReadOnlyList<Tensor> ys, Tensor[] outputs, Batch? batch, Tally tally, Tensor?[]? classWeights) =>
+        TotalLoss(ys, outputs, batch, tally, classWeights, out _);
+
+    Tensor TotalLoss(IReadOnlyList<Tensor> ys, Tensor[] outputs, Batch? batch, Tally tally, Tensor?[]? classWeights, out Tensor?[] weights)
     {
         Tensor? total = null;
+        weights = new Tensor?[outputs.Length];
         for (int i = 0; i < outputs.Length; i++)
         {
             var w = batch?.SampleWeightOf(i) is Tensor sw ? (sw.device == _model.Device ? sw : sw.to(_model.Device)) : null;
@@ -200,6 +205,7 @@ internal sealed class Trainer
                 var cw = SampleWeightsFromClasses(ys[i], table);
                 w = w is null ? cw : w * cw;
             }
+            weights[i] = w;
             var l = _losses[i].Compute(ys[i], outputs[i], _fused[i] || _losses[i].FromLogits, w);
             if (outputs.Length > 1) tally.PerOutput[i].Update(l.detach(), ys[i].shape[0]);
             var weighted = _lossWeights[i] == 1 ? l : l * _lossWeights[i];
@@ -208,13 +214,13 @@ internal sealed class Trainer
         return total!;
     }
 
-    void UpdateMetrics(List<Metric>[] metrics, IReadOnlyList<Tensor> ys, Tensor[] outputs)
+    void UpdateMetrics(List<Metric>[] metrics, IReadOnlyList<Tensor> ys, Tensor[] outputs, Tensor?[]? weights = null)
     {
         for (int i = 0; i < outputs.Length; i++)
         {
             if (metrics[i].Count == 0) continue;
             var probs = Probabilities(i, outputs[i].detach(), _fused[i]);
-            foreach (var m in metrics[i]) m.UpdateState(ys[i], probs);
+            foreach (var m in metrics[i]) m.UpdateState(ys[i], probs, weights?[i]); // Keras weights metrics by the sample (and class) weights
         }
     }
 

@@ -70,6 +70,7 @@ public abstract class BaseConv : Layer
         long field = window.Aggregate(1L, (a, k) => a * k);
         _kernel = AddWeight("kernel", new long[] { Filters, inChannels }.Concat(window.Select(k => (long)k)).ToArray(),
             KernelInitializer, field * inChannels, field * Filters);
+        _kernel.Layout = KerasWeightLayout.Convolution;
         if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, field * inChannels, field * Filters);
     }
 
