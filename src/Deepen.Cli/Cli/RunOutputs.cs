@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deepen.Training;
+using Deepen.Utils;
 
 namespace Deepen.Cli;
 
@@ -11,13 +12,8 @@ public static class RunOutputs
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically (Deepen's one <see cref="AtomicFile"/>).</summary>
+    public static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     /// <summary>history.csv: one row per epoch, column "epoch" (1-based) then the sorted log names.</summary>
     public static void WriteHistory(string path, History history)

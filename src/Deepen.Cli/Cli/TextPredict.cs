@@ -40,10 +40,9 @@ public static class TextPredict
             var byPath = new Dictionary<string, PredictCommand.Prediction>();
             if (data.Count > 0)
             {
-                using var output = model.Predict(data);
-                CommonChecks.RequireFiniteOutputs(output, data.FilePaths!);
-                using var complement = 1 - output;
-                using var probs = output.shape[^1] == 1 ? cat(new[] { complement, output }, -1) : output.alias();
+                using var predictions = model.GetPredictions(data, withLoss: false);
+                CommonChecks.RequireFiniteOutputs(predictions.Outputs[0], data.FilePaths!);
+                using var probs = predictions.ClassProbabilities();
                 var values = probs.data<float>().ToArray();
                 int k = names.Count;
                 for (int i = 0; i < data.Count; i++)

@@ -113,17 +113,15 @@ public static class TrainRun
         if (evaluation is not null)
         {
             var reportClock = Stopwatch.StartNew();
-            var report = EvaluationData.CreateReport(evaluation, names => new Report(model, history, evaluation, train.ClassNames, new ReportOptions
+            var report = new Report(model, history, evaluation, train.ClassNames, new ReportOptions
             {
                 Title = $"Deepen — {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(o.TrainDir)))} ({(test is null ? "validation" : "test")} set)",
-                SampleNames = names,
-                SamplePaths = PathsOf(evaluation, names),
                 Audit = train.AuditReport,
                 AuditLines = new[] { train.AuditReport.Summary() },
                 AuditFacts = AuditFacts(train.AuditReport),
                 Settings = settings,
                 Timings = new Dictionary<string, string> { ["training"] = $"{trainSeconds:F1} s", ["per epoch"] = $"{trainSeconds / Math.Max(1, history.Epochs.Count):F1} s" },
-            }));
+            });
             index = report.Save(reportDir);
             metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
             if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
@@ -180,20 +178,12 @@ public static class TrainRun
     {
         var plain = new ImageDataGenerator().FlowFromDirectory(train.Directory, train.TargetSize, train.ColorMode.ToString().ToLowerInvariant(),
             classes: train.ClassNames, classMode: "sparse", batchSize: train.BatchSize, shuffle: false, auditReport: null, verbose: false);
-        var report = EvaluationData.CreateReport(plain, names => new Report(model, history, plain, train.ClassNames, new ReportOptions
+        var report = new Report(model, history, plain, train.ClassNames, new ReportOptions
         {
-            Title = "Deepen — training set (no validation data given)", SampleNames = names,
+            Title = "Deepen — training set (no validation data given)",
             AuditLines = new[] { train.AuditReport.Summary() }, Settings = settings,
-        }));
+        });
         return report.Save(reportDir);
-    }
-
-    /// <summary>The full paths of the files named <paramref name="names"/> (as the iterator names them), for the report's leakage check.</summary>
-    static IReadOnlyList<string> PathsOf(ImageFileIterator data, IReadOnlyList<string> names)
-    {
-        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < data.Filenames.Count; i++) byName.TryAdd(data.Filenames[i], data.Filepaths[i]);
-        return names.Select(n => byName.TryGetValue(n, out var p) ? p : n).ToArray();
     }
 
     internal static IEnumerable<KeyValuePair<string, string>> AuditFacts(AuditReport audit) =>

@@ -108,14 +108,16 @@ public static class EvaluateCommand
         if (m.ClassNames is not null && unknown.Length > 0)
             Console.Error.WriteLine($"warning: --data has class folders the model does not predict; their images are not evaluated: {string.Join(", ", unknown)}.");
 
-        var scores = m.Evaluate(flow, verbose: json ? 0 : 1);
-        var rep = EvaluationData.CreateReport(flow, names => new Report(m, null, flow, classNames, new ReportOptions
+        // One pass over the images: predictions, the compiled loss and metrics, and the report, matched by the batches' ids.
+        var rep = new Report(m, null, flow, classNames, new ReportOptions
         {
             Title = $"Deepen — evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir)))}",
-            SampleNames = names, AuditLines = new[] { flow.AuditReport.Summary() },
+            AuditLines = new[] { flow.AuditReport.Summary() },
             AuditFacts = TrainRun.AuditFacts(flow.AuditReport),
             Settings = new Dictionary<string, string> { ["model"] = modelPath, ["data"] = dataDir },
-        }));
+            Evaluate = true,
+        });
+        var scores = rep.Scores!;
         string? index = reportDir is null ? null : rep.Save(reportDir);
         return (flow, scores, rep, index);
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Deepen.Data;
 using Deepen.Data.Images;
 using static TorchSharp.torch;
 
@@ -60,10 +61,9 @@ public static class PredictCommand
             if (loaded.Count == 0) continue;
             using var x = stack(images);
             images.ForEach(t => t.Dispose());
-            using var output = m.Predict(x);
-            CommonChecks.RequireFiniteOutputs(output, loaded.Select(i => files[i]).ToArray());
-            using var complement = 1 - output;
-            using var probs = output.shape[^1] == 1 ? cat(new[] { complement, output }, -1) : output.alias();
+            using var batchPredictions = m.GetPredictions(new TensorBatchSource(x, batchSize: (int)x.shape[0]), withLoss: false);
+            CommonChecks.RequireFiniteOutputs(batchPredictions.Outputs[0], loaded.Select(i => files[i]).ToArray());
+            using var probs = batchPredictions.ClassProbabilities();
             var values = probs.data<float>().ToArray();
             int k = names.Count;
             for (int i = 0; i < loaded.Count; i++)

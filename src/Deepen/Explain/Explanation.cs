@@ -105,7 +105,7 @@ public sealed class Explanation : IDisposable
         var png = OverlayPng(image, alpha);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        Reports.AtomicFile.WriteAllBytes(full, png);
+        Utils.AtomicFile.WriteAllBytes(full, png);
     }
 
     /// <summary>Releases the heatmap and the image copy.</summary>

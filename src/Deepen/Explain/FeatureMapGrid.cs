@@ -19,6 +19,6 @@ public sealed record FeatureMapGrid(byte[] Png, int Width, int Height, string La
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        Reports.AtomicFile.WriteAllBytes(full, Png);
+        Utils.AtomicFile.WriteAllBytes(full, Png);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Deepen.MixedPrecision;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -87,10 +88,57 @@ public abstract partial class Layer
     /// <summary>Creates the layer's weights; called once by <see cref="Build(Shape)"/> with the known input shape.</summary>
     protected virtual void OnBuild(Shape inputShape) { }
 
-    /// <summary>Computes the layer's output for a batch (Keras layout, batch first).</summary>
+    /// <summary>
+    /// Computes the layer's output for a batch (Keras layout, batch first). By default this is Keras's
+    /// <c>Layer.__call__</c>: under a mixed precision policy the inputs of a layer that <see cref="Autocasts"/> are cast
+    /// to the compute dtype, then <see cref="Compute"/> runs, then the layer's <see cref="ActivationName"/> is applied
+    /// (sigmoid/softmax in float32). Layers either override <see cref="Compute"/> (and get all of this) or this method.
+    /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">True during training (dropout and batch statistics are active).</param>
-    public abstract Tensor Call(Tensor inputs, bool training = false);
+    public virtual Tensor Call(Tensor inputs, bool training = false) => Invoke(inputs, null, training, logits: false);
+
+    /// <summary>
+    /// The layer's own computation, before its activation: what a layer that does not override
+    /// <see cref="Call(Tensor, bool)"/> implements. Under a mixed policy its inputs already are in the compute dtype
+    /// when <see cref="Autocasts"/>; read weights through <see cref="ComputeValue"/> so they are cast too.
+    /// </summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="mask">The input's mask, or null.</param>
+    /// <param name="training">True during training.</param>
+    protected virtual Tensor Compute(Tensor inputs, Tensor? mask, bool training) =>
+        throw new NotImplementedException($"Layer class {ClassName} must override Call(Tensor, bool) or Compute(Tensor, Tensor?, bool).");
+
+    /// <summary>The named activation the base class applies after <see cref="Compute"/> (e.g. Dense's), or null.</summary>
+    protected virtual string? ActivationName => null;
+
+    /// <summary>
+    /// Whether the layer computes in the policy's compute dtype (bf16 under "mixed_bfloat16"), as Keras's layers with
+    /// <c>autocast=True</c>: the heavy arithmetic (Dense, convolutions). Numerically sensitive layers keep float32.
+    /// </summary>
+    protected virtual bool Autocasts => false;
+
+    /// <summary>A weight's value in the compute dtype in effect (itself outside mixed precision); differentiable.</summary>
+    protected static Tensor ComputeValue(Weight weight) => Autocast.Cast(weight.Value);
+
+    Func<Tensor, Tensor>? _activation;
+    string? _activationOf;
+
+    /// <summary>Keras's <c>__call__</c> for layers built on <see cref="Compute"/>: autocast → compute → activation.</summary>
+    Tensor Invoke(Tensor inputs, Tensor? mask, bool training, bool logits)
+    {
+        Tensor z;
+        if (Autocasts && Autocast.Dtype is not null)
+        {
+            using var scope = NewDisposeScope();
+            z = Compute(Autocast.Cast(FloatInputs(inputs)), mask, training).MoveToOuterDisposeScope();
+        }
+        else z = Compute(inputs, mask, training);
+        string? name = ActivationName;
+        if (logits || name is null || name == "linear") return z;
+        if (!ReferenceEquals(_activationOf, name)) { _activation = Activations.Activations.Get(name); _activationOf = name; }
+        using (z) return Activations.Activations.IsProbability(name) ? _activation!(Autocast.ToFloat32(z)) : _activation!(z);
+    }
 
     /// <summary>
     /// Whether the layer passes the mask of its input through unchanged (Keras's <c>supports_masking</c>), e.g.
@@ -130,11 +178,12 @@ public abstract partial class Layer
     }
 
     /// <summary>The activation applied last by this layer, when it is a named one (for fusing with the loss).</summary>
-    internal virtual string? FinalActivation => null;
+    internal virtual string? FinalActivation => ActivationName;
 
-    /// <summary>The output before <see cref="FinalActivation"/>; layers with an activation override it.</summary>
+    /// <summary>The output before <see cref="FinalActivation"/> (the logits the loss can take).</summary>
     internal virtual Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training) =>
-        mask is null ? Call(inputs, training) : Call(inputs, mask, training);
+        ActivationName is not null ? Invoke(inputs, mask, training, logits: true)
+            : mask is null ? Call(inputs, training) : Call(inputs, mask, training);
 
     /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
     protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)

@@ -109,6 +109,15 @@ public abstract class Loss
     /// <summary>Per-sample losses (shape [batch] or [batch, …]) for aligned targets.</summary>
     protected abstract Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits);
 
+    /// <summary>The loss of each sample, shape [batch] (the mean over the other axes, as Keras reduces them), unweighted.</summary>
+    internal Tensor PerSampleLosses(Tensor yTrue, Tensor yPred, bool fromLogits)
+    {
+        using var scope = NewDisposeScope();
+        var perSample = PerSample(AlignTargets(yTrue, yPred), yPred, fromLogits);
+        if (perSample.dim() > 1) perSample = perSample.flatten(1).mean(new long[] { 1 });
+        return perSample.MoveToOuterDisposeScope();
+    }
+
     /// <summary>Targets of shape [batch] against predictions [batch, 1] get the trailing axis, as Keras does.</summary>
     protected virtual Tensor AlignTargets(Tensor yTrue, Tensor yPred)
     {

@@ -42,29 +42,15 @@ public partial class Model
         EnsureBuiltFor(x, "x");
         Loss!.ValidateTargets(y, OutputShape!, "y");
 
-        Tensor trainX = x, trainY = y;
-        Tensor? trainW = sampleWeight;
-        IBatchSource? validation = null;
         if (validationData is (Tensor vx, Tensor vy))
         {
             CheckSameLength(vx, vy, "validationData.X", "validationData.Y");
             CheckFinite(vx, "validationData.X");
             EnsureBuiltFor(vx, "validationData.X");
             Loss.ValidateTargets(vy, OutputShape!, "validationData.Y");
-            validation = new TensorBatchSource(vx, vy, batchSize);
         }
-        else if (validationSplit > 0)
-        {
-            long n = x.shape[0];
-            long split = (long)(n * (1 - validationSplit));
-            if (split <= 0 || split >= n)
-                throw Check.Invalid(nameof(validationSplit), validationSplit, $"a fraction leaving samples on both sides for {n} samples");
-            trainX = x.narrow(0, 0, split);
-            trainY = y.narrow(0, 0, split);
-            trainW = sampleWeight?.narrow(0, 0, split);
-            validation = new TensorBatchSource(x.narrow(0, split, n - split), y.narrow(0, split, n - split), batchSize);
-        }
-        var train = new TensorBatchSource(trainX, trainY, batchSize, shuffle, trainW);
+        var (train, validation) = DataAdapter.ForFit(new[] { x }, new[] { y }, sampleWeight, batchSize, shuffle, validationSplit,
+            validationData is (Tensor tvx, Tensor tvy) ? (new[] { tvx }, new[] { tvy }) : null);
         return new Trainer(this).Fit(train, epochs, validation, classWeight, callbacks, verbose, initialEpoch);
     }
 
@@ -106,7 +92,7 @@ public partial class Model
         CheckFinite(x, "x");
         EnsureBuiltFor(x, "x");
         Loss!.ValidateTargets(y, OutputShape!, "y");
-        return new Trainer(this).Evaluate(new TensorBatchSource(x, y, Check.Positive(batchSize, nameof(batchSize))), verbose);
+        return new Trainer(this).Evaluate(DataAdapter.InOrder(new[] { x }, new[] { y }, batchSize), verbose);
     }
 
     /// <summary>Evaluates on plain .NET arrays.</summary>
@@ -136,7 +122,7 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(x);
         CheckFinite(x, "x");
         EnsureBuiltFor(x, "x");
-        return new Trainer(this).Predict(new TensorBatchSource(x, null, Check.Positive(batchSize, nameof(batchSize))), verbose);
+        return Predict(DataAdapter.InOrder(new[] { x }, null, batchSize), verbose);
     }
 
     /// <summary>Predicts on a plain .NET array.</summary>
@@ -150,7 +136,37 @@ public partial class Model
     public Tensor Predict(IBatchSource data, int verbose = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new Trainer(this).Predict(data, verbose);
+        CheckVerbose(verbose);
+        var outputs = new Trainer(this).Predict(data, verbose);
+        if (outputs.Length == 1) return outputs[0];
+        foreach (var o in outputs) o.Dispose();
+        throw new ArgumentException(
+            $"Model \"{Name}\" has {outputs.Length} outputs; use Predict(Tensor[]) or GetPredictions, which return one tensor per output.", nameof(data));
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="data"/> that keeps, for every sample, its id, the model's outputs, the
+    /// probabilities, and — when the batches have targets — the targets and the per-sample loss of the compiled loss
+    /// (fastai's <c>get_preds(with_loss=True)</c>). The rows follow the data, so ids always match predictions, even
+    /// when an image file fails to decode and is left out.
+    /// </summary>
+    /// <param name="data">The samples, e.g. an image-folder iterator without shuffling.</param>
+    /// <param name="withLoss">Compute the targets' per-sample losses (needs a compiled model and targets).</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line.</param>
+    /// <example><code>
+    /// using var preds = model.GetPredictions(testData);
+    /// var worst = preds.Losses!.argsort(descending: true)[..9];       // the nine highest losses
+    /// </code></example>
+    public Predictions GetPredictions(IBatchSource data, bool withLoss = true, int verbose = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckVerbose(verbose);
+        return new Trainer(this).Predict(data, verbose, withLoss && IsCompiled);
+    }
+
+    static void CheckVerbose(int verbose)
+    {
+        if (verbose is < 0 or > 2) throw Check.Invalid(nameof(verbose), verbose, "0 (silent), 1 (progress bar) or 2 (one line per epoch)");
     }
 
     void EnsureCompiled(string method)

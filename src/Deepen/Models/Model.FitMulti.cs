@@ -1,4 +1,5 @@
 using Deepen.Callbacks;
+using Deepen.Data;
 using Deepen.Metrics;
 using Deepen.Training;
 using Deepen.Utils;
@@ -38,19 +39,10 @@ public partial class Model
         Check.Positive(batchSize, nameof(batchSize));
         Check.Fraction(validationSplit, nameof(validationSplit));
         CheckData(x, y, "x", "y");
-        if (validationData is (Tensor[] vx, Tensor[] vy))
-            return new GraphTrainer(this).Fit(x, y, epochs, batchSize, (vx, vy), shuffle, callbacks, verbose, initialEpoch);
-        if (validationSplit > 0)
-        {
-            long n = x[0].shape[0];
-            long split = (long)(n * (1 - validationSplit));
-            if (split <= 0 || split >= n)
-                throw Check.Invalid(nameof(validationSplit), validationSplit, $"a fraction leaving samples on both sides for {n} samples");
-            Tensor[] Head(Tensor[] t) => t.Select(a => a.narrow(0, 0, split)).ToArray();
-            Tensor[] Tail(Tensor[] t) => t.Select(a => a.narrow(0, split, n - split)).ToArray();
-            return new GraphTrainer(this).Fit(Head(x), Head(y), epochs, batchSize, (Tail(x), Tail(y)), shuffle, callbacks, verbose, initialEpoch);
-        }
-        return new GraphTrainer(this).Fit(x, y, epochs, batchSize, null, shuffle, callbacks, verbose, initialEpoch);
+        if (validationData is (Tensor[] vx, Tensor[] vy)) CheckData(vx, vy, "validationData.X", "validationData.Y");
+        var (train, validation) = DataAdapter.ForFit(x, y, null, batchSize, shuffle, validationSplit,
+            validationData is (Tensor[] tvx, Tensor[] tvy) ? (tvx, tvy) : null);
+        return new Trainer(this).Fit(train, epochs, validation, null, callbacks, verbose, initialEpoch);
     }
 
     /// <summary>Evaluates a model with several inputs and/or outputs; returns <c>loss</c>, per-output losses and metrics.</summary>
@@ -60,7 +52,7 @@ public partial class Model
         EnsureCompiled(nameof(Evaluate));
         CheckData(x, y, "x", "y");
         if (verbose is < 0 or > 2) throw Check.Invalid(nameof(verbose), verbose, "0 (silent), 1 (progress bar) or 2 (one line per epoch)");
-        return new GraphTrainer(this).Evaluate(x, y, Check.Positive(batchSize, nameof(batchSize)), verbose);
+        return new Trainer(this).Evaluate(DataAdapter.InOrder(x, y, batchSize), verbose);
     }
 
     /// <summary>The outputs of a functional model for one tensor per input, in inference mode, on the CPU: one tensor per output.</summary>
@@ -69,7 +61,7 @@ public partial class Model
     {
         CheckInputs(x, "x");
         foreach (var (t, i) in x.Select((t, i) => (t, i))) CheckFinite(t, $"x[{i}]");
-        return new GraphTrainer(this).Predict(x, Check.Positive(batchSize, nameof(batchSize)));
+        return new Trainer(this).Predict(DataAdapter.InOrder(x, null, batchSize), verbose: 0);
     }
 
     void CheckData(Tensor[] x, Tensor[] y, string xName, string yName)

@@ -94,9 +94,6 @@ public partial class Model
         _lossWeights = weights;
     }
 
-    /// <summary>Whether training needs the multi-input/multi-output loop (several tensors or per-output losses).</summary>
-    internal bool NeedsGraphTrainer => _graph is not null && (_graph.Inputs.Count > 1 || _graph.Outputs.Count > 1);
-
     void BuildFunctional(Shape inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);

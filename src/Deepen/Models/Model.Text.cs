@@ -132,6 +132,19 @@ public partial class Model
         return Predict(tx, batchSize, verbose);
     }
 
+    /// <summary>
+    /// One pass over the texts of <paramref name="data"/> (see <see cref="GetPredictions(Data.IBatchSource, bool, int)"/>):
+    /// ids are the texts' file paths when it was read from folders, else their positions.
+    /// </summary>
+    /// <example><code>using var preds = model.GetPredictions(testTexts); var names = preds.Ids;</code></example>
+    public Predictions GetPredictions(TextDataset data, bool withLoss = true, int verbose = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using var x = VectorizeText(data.Texts.ToArray(), nameof(data));
+        using var y = withLoss && data.Labels is not null ? data.LabelTensor() : null;
+        return GetPredictions(Data.DataAdapter.InOrder(new[] { x }, y is null ? null : new[] { y }, data.BatchSize, data.FilePaths), withLoss, verbose);
+    }
+
     /// <summary>The model's outputs for the texts of a <see cref="TextDataset"/> (its labels, if any, are ignored).</summary>
     public Tensor Predict(TextDataset data, int verbose = 0)
     {

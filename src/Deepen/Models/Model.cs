@@ -142,6 +142,44 @@ public partial class Model : IDisposable
         using (y) return y.to(ScalarType.Float32);
     }
 
+    /// <summary>The number of inputs the model takes (1 unless it is a functional model with several).</summary>
+    internal int InputCount => _graph?.Inputs.Count ?? 1;
+    /// <summary>The number of outputs the model gives (1 unless it is a functional model with several).</summary>
+    internal int OutputCount => _graph?.Outputs.Count ?? 1;
+    /// <summary>The shape (without batch) of output <paramref name="index"/>.</summary>
+    internal Shape OutputShapeOf(int index) => _graph is not null ? _graph.Outputs[index].Shape : OutputShape!;
+    /// <summary>The named activation output <paramref name="index"/> ends with, when its logits can be given to the loss.</summary>
+    internal string? FinalActivationOf(int index) => _graph is not null ? _graph.FinalActivation(index) : FinalActivation;
+
+    /// <summary>
+    /// Runs the model on one tensor per input under its precision policy; returns one float32 tensor per output.
+    /// Outputs flagged in <paramref name="logits"/> skip their final sigmoid/softmax.
+    /// </summary>
+    internal Tensor[] RunAll(IReadOnlyList<Tensor> inputs, bool training, IReadOnlyList<bool>? logits)
+    {
+        if (!DTypePolicy.IsMixed) return ForwardAll(inputs, training, logits);
+        using var autocast = Autocast.Enter(DTypePolicy);
+        var outputs = ForwardAll(inputs, training, logits);
+        for (int i = 0; i < outputs.Length; i++)
+            if (outputs[i].dtype != ScalarType.Float32) { var o = outputs[i]; outputs[i] = o.to(ScalarType.Float32); o.Dispose(); }
+        return outputs;
+    }
+
+    Tensor[] ForwardAll(IReadOnlyList<Tensor> inputs, bool training, IReadOnlyList<bool>? logits) =>
+        _graph is not null && (_graph.Inputs.Count > 1 || _graph.Outputs.Count > 1)
+            ? _graph.Forward(inputs, training, logits)
+            : new[] { Forward(inputs[0], training, logits is not null && logits[0]) };
+
+    /// <summary>
+    /// Builds the model from a batch's inputs (one tensor per input), or checks them against it. A model with one
+    /// input takes the single-tensor path (it may build on the first batch); others check every input's shape.
+    /// </summary>
+    internal void EnsureBuiltForInputs(IReadOnlyList<Tensor> inputs, string argument)
+    {
+        if (InputCount == 1 && inputs.Count == 1 && OutputCount == 1) EnsureBuiltFor(inputs[0], argument);
+        else CheckInputs(inputs, argument);
+    }
+
     internal Func<Tensor, Tensor> FinalActivationFunction => Activations.Activations.Get(FinalActivation);
 
     /// <summary>Calls the model on a batch (Keras layout); returns the outputs (probabilities for classifiers).</summary>

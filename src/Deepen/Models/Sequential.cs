@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 namespace Deepen.Models;
 
 /// <summary>
-/// A plain stack of layers, each with one input and one output, as Keras's Sequential. Only the first layer
+/// A plain stack of layers, each with one input and one output, as Keras's Sequential: a functional model built from
+/// its list once the input shape is known, so it runs (masks, fused logits, explanations) through the same graph as
+/// <c>new Model(inputs, outputs)</c>. Only the first layer
 /// needs an input shape (or put an <see cref="Input"/> first); the rest are inferred. Without any input shape the
 /// model builds on the first data it sees.
 /// </summary>
@@ -58,6 +60,7 @@ public sealed class Sequential : Model
         if (_layers.Count == 0 && layer.InputShape is not null) _inputShape = layer.InputShape;
         _layers.Add(layer);
         if (_inputShape is not null) layer.Build(_layers.Count == 1 ? _inputShape : _layers[^2].OutputShape!);
+        _graphOfList = null;
     }
 
     void AssignName(Layer layer)
@@ -85,42 +88,37 @@ public sealed class Sequential : Model
         _inputShape = inputShape;
         var shape = inputShape;
         foreach (var l in _layers) shape = l.Build(shape);
+        _graphOfList = null;
     }
 
-    internal override Tensor Forward(Tensor x, bool training, bool logits) => Forward(x, training, logits, capture: -1, out _);
+    /// <summary>
+    /// The functional graph of the list, as Keras's Sequential builds one: an <see cref="Input"/> of the input shape,
+    /// then each layer called on the previous one's output. Made (again) whenever the input shape is known and the
+    /// list changes; symbolic calls only build layers that are not built yet, so weights are kept.
+    /// </summary>
+    FunctionalGraph? _graphOfList;
 
-    internal override (Tensor Activation, Tensor Output) ForwardWithActivation(Tensor x, Layer layer, bool logits)
+    FunctionalGraph GraphOfList => _graphOfList ??= BuildGraph()
+        ?? throw new InvalidOperationException(_layers.Count == 0 ? $"Model \"{Name}\" has no layers." : $"Model \"{Name}\" is not built yet: give the first layer an inputShape, or call Build.");
+
+    FunctionalGraph? BuildGraph()
     {
-        int target = _layers.IndexOf(layer);
-        if (target < 0) throw new ArgumentException($"Layer \"{layer.Name}\" is not a layer of model \"{Name}\".", nameof(layer));
-        var output = Forward(x, training: false, logits, target, out var activation);
-        // The activation must be the very tensor the output was computed from (an alias would be a new node that no
-        // gradient flows through); when the target is the last layer, the output is a view of it instead.
-        return ReferenceEquals(activation, output) ? (activation!, output.alias()) : (activation!, output);
+        if (_inputShape is null || _layers.Count == 0) return null;
+        var taken = _layers.Select(l => l.Name).ToHashSet();
+        string inputName = "input_layer";
+        for (int i = 1; taken.Contains(inputName); i++) inputName = $"input_layer_{i}";
+        KerasTensor input = new Input(_inputShape, name: inputName);
+        var x = input;
+        // One single-tensor call per layer (a layer that can take a list, such as MultiHeadAttention, gets one tensor here).
+        foreach (var layer in _layers) x = new Node(layer, new[] { x }, listCall: false, layer.Build(x.Shape)).Output;
+        return new FunctionalGraph(new[] { input }, new[] { x });
     }
 
-    /// <summary>Runs the layers; also hands out the output of layer <paramref name="capture"/> (−1: none), still in the graph.</summary>
-    Tensor Forward(Tensor x, bool training, bool logits, int capture, out Tensor? captured)
-    {
-        if (_layers.Count == 0) throw new InvalidOperationException($"Model \"{Name}\" has no layers.");
-        using var scope = NewDisposeScope();
-        var h = x;
-        captured = null;
-        Tensor? mask = null;                                // Keras's mask propagation: Embedding(maskZero) → LSTM …
-        for (int i = 0; i < _layers.Count - 1; i++)
-        {
-            var layer = _layers[i];
-            var next = mask is null ? layer.Call(h, training) : layer.Call(h, mask, training);
-            mask = layer.ComputeMask(h, mask);
-            h = next;
-            if (i == capture) captured = h.MoveToOuterDisposeScope();
-        }
-        var last = _layers[^1];
-        var y = logits ? last.CallWithoutActivation(h, mask, training)
-            : mask is null ? last.Call(h, training) : last.Call(h, mask, training);
-        if (capture == _layers.Count - 1) captured = y;
-        return y.MoveToOuterDisposeScope();
-    }
+    internal override Tensor Forward(Tensor x, bool training, bool logits) =>
+        GraphOfList.Forward(new[] { x }, training, logits ? new[] { true } : null)[0];
+
+    internal override (Tensor Activation, Tensor Output) ForwardWithActivation(Tensor x, Layer layer, bool logits) =>
+        ForwardWithActivation(GraphOfList, x, layer, logits);
 
     /// <inheritdoc/>
     public override LayerConfig GetConfig()

@@ -1,5 +1,6 @@
 using Deepen.Data;
 using Deepen.Models;
+using Deepen.Training;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -18,12 +19,10 @@ internal sealed class EvaluationPass
 
     const double Epsilon = 1e-7;
 
-    readonly Model _model;
     readonly int _classes;
     readonly bool _binary;
     readonly int _topCount;
     readonly List<(double Loss, int Index)> _top = new();
-    bool? _activate;
 
     /// <summary>The prediction grid shows samples 0, s, 2s, … so it spans the whole set (class folders come in order).</summary>
     public int GridStride { get; private set; } = 1;
@@ -48,40 +47,50 @@ internal sealed class EvaluationPass
     /// <summary>The top-loss sample indices, highest loss first (ties: earlier sample first).</summary>
     public IReadOnlyList<int> TopIndices => _top.Select(t => t.Index).ToArray();
 
-    EvaluationPass(Model model, int classes, bool binary, int topCount)
+    EvaluationPass(int classes, bool binary, int topCount)
     {
-        _model = model;
         _classes = classes;
         _binary = binary;
         _topCount = topCount;
     }
 
-    /// <summary>Runs the pass. <paramref name="classNames"/> is checked against the model's output size.</summary>
-    public static EvaluationPass Run(Model model, IBatchSource data, IReadOnlyList<string> classNames, int topCount)
+    /// <summary>The id of each sample (its file path, its row number), in data order, when the data gives them.</summary>
+    public IReadOnlyList<string>? Ids { get; private set; }
+    /// <summary>The compiled loss and metrics of the same pass, when asked for.</summary>
+    public IReadOnlyDictionary<string, double>? Scores { get; private set; }
+
+    /// <summary>
+    /// Runs the pass: the trainer's prediction loop (one probability rule, ids from the batches) with each batch
+    /// handed here before it is released. <paramref name="classNames"/> is checked against the model's output size.
+    /// </summary>
+    public static EvaluationPass Run(Model model, IBatchSource data, IReadOnlyList<string> classNames, int topCount, bool evaluate = false)
     {
         EvaluationPass? pass = null;
-        foreach (var batch in data.GetBatches(0))
+        void Observe(Batch batch, Tensor probabilities)
         {
-            using (batch)
-            using (var scope = NewDisposeScope())
+            CheckImages(batch.X);
+            if (batch.Y is null)
+                throw ReportCheck.Described("data", "batches without labels (Y is null)", "batches with images X and labels Y");
+            if (batch.Size == 0) return;
+            if (pass is null)
             {
-                CheckImages(batch.X);
-                if (batch.Y is null)
-                    throw ReportCheck.Described("data", "batches without labels (Y is null)", "batches with images X and labels Y");
-                if (batch.Size == 0) continue;
-                var output = model.Predict(batch.X, batchSize: (int)batch.Size);
-                if (pass is null)
-                {
-                    pass = Create(model, output, classNames, topCount);
-                    // A lower bound of the sample count (only the last batch may be smaller), so every grid index exists.
-                    long atLeast = (long)(data.BatchesPerEpoch - 1) * batch.Size + 1;
-                    pass.GridStride = (int)Math.Max(1, atLeast / GridCount);
-                }
-                pass.Add(batch, output);
+                pass = Create(model, probabilities, classNames, topCount);
+                // A lower bound of the sample count (only the last batch may be smaller), so every grid index exists.
+                long atLeast = (long)(data.BatchesPerEpoch - 1) * batch.Size + 1;
+                pass.GridStride = (int)Math.Max(1, atLeast / GridCount);
             }
+            pass.Add(batch, probabilities);
         }
-        if (pass is null || pass.Count == 0)
-            throw ReportCheck.Described("data", "a batch source that yielded no samples", "at least one evaluation image with its label");
+        Predictions predictions;
+        try { predictions = new Trainer(model).Predict(data, verbose: 0, withLoss: false, Observe, keepProbabilities: false, evaluate: evaluate && model.IsCompiled); }
+        catch (ArgumentException e) when (e.Message == "The prediction data yielded no batches.") { predictions = null!; }
+        using (predictions)
+        {
+            if (pass is null || pass.Count == 0)
+                throw ReportCheck.Described("data", "a batch source that yielded no samples", "at least one evaluation image with its label");
+            pass.Ids = predictions.Ids;
+            pass.Scores = predictions.Scores;
+        }
         return pass;
     }
 
@@ -98,7 +107,7 @@ internal sealed class EvaluationPass
                 binary
                     ? $"2 names (for label 0 and label 1) because the model has one sigmoid output; got {classNames.Count}"
                     : $"{classes} names, one per model output (output shape (None, {units})); got {classNames.Count}");
-        return new EvaluationPass(model, classes, binary, topCount);
+        return new EvaluationPass(classes, binary, topCount);
     }
 
     static void CheckImages(Tensor x)
@@ -108,10 +117,10 @@ internal sealed class EvaluationPass
                 "images in Keras layout (batch, height, width, channels) with 1 (grey), 3 (RGB) or 4 (RGBA) channels");
     }
 
-    void Add(Batch batch, Tensor output)
+    void Add(Batch batch, Tensor probabilities)
     {
         int n = (int)batch.Size;
-        float[] probs = ToProbabilities(output);
+        float[] probs = ToClassProbabilities(probabilities);
         int[] labels = ToLabels(batch.Y!, n);
         int offset = Count;
         float[]? pixels = null;
@@ -151,27 +160,13 @@ internal sealed class EvaluationPass
         return true;
     }
 
-    float[] ToProbabilities(Tensor output)
+    /// <summary>The batch's probabilities as rows of class probabilities (one sigmoid unit p becomes [1 − p, p]).</summary>
+    float[] ToClassProbabilities(Tensor probabilities)
     {
         using var scope = NewDisposeScope();
-        var o = output.detach().cpu().to(ScalarType.Float32);
-        _activate ??= NeedsActivation(o);
-        if (_activate.Value) o = _binary ? o.sigmoid() : o.softmax(-1);
+        var o = probabilities.detach().cpu().to(ScalarType.Float32);
         if (_binary) o = cat(new[] { 1 - o, o }, 1);
         return o.contiguous().data<float>().ToArray();
-    }
-
-    /// <summary>
-    /// Whether outputs are logits: the model does not end in sigmoid/softmax and either its loss says
-    /// <c>fromLogits</c> or the values are not probabilities.
-    /// </summary>
-    bool NeedsActivation(Tensor o)
-    {
-        if (_model.FinalActivation is "softmax" or "sigmoid") return false;
-        if (_model.Loss?.FromLogits == true) return true;
-        bool inRange = o.ge(0).all().item<bool>() && o.le(1).all().item<bool>();
-        if (_binary || !inRange) return !inRange;
-        return !o.sum(1).sub(1).abs().le(1e-3).all().item<bool>();
     }
 
     int[] ToLabels(Tensor y, int n)

@@ -55,7 +55,7 @@ public sealed partial class Report
             throw ReportCheck.Described("options.SamplePaths", "a list containing null", "one file path per evaluation sample");
     }
 
-    void ComputeUnderstanding(Model model, ReportOptions options, int count)
+    void ComputeUnderstanding(Model model, ReportOptions options, int count, IReadOnlyList<string>? samplePaths)
     {
         Gap = GeneralizationGap.From(History);
         ConfidentlyWrongThreshold = options.ConfidentlyWrongThreshold;
@@ -63,14 +63,14 @@ public sealed partial class Report
             .Select(Example).Where(e => e.Probability >= options.ConfidentlyWrongThreshold)
             .OrderByDescending(e => e.Probability).ThenBy(e => e.Index).Take(MaxConfidentlyWrong).ToArray();
         Audit = options.Audit;
-        Leakage = ComputeLeakage(options, count);
+        Leakage = ComputeLeakage(options, count, samplePaths);
         ExplainTopLosses(model, options);
     }
 
-    LeakageSummary? ComputeLeakage(ReportOptions options, int count)
+    LeakageSummary? ComputeLeakage(ReportOptions options, int count, IReadOnlyList<string>? samplePaths)
     {
         IEnumerable<int>? leaked = options.LeakedSamples;
-        if (leaked is null && options.Audit is { } audit && (options.SamplePaths ?? options.SampleNames) is { } paths)
+        if (leaked is null && options.Audit is { } audit && samplePaths is { } paths)
         {
             var files = audit.OfKind(AnomalyKind.Leakage).SelectMany(e => new[] { e.Path, e.RelatedPath })
                 .Where(p => p is not null).Select(p => Path.GetFullPath(p!)).ToHashSet(StringComparer.Ordinal);

@@ -79,15 +79,20 @@ public sealed partial class Report
             throw ReportCheck.Described("options.SampleNames", "a list containing null", "one name per evaluation sample");
 
         ValidateUnderstanding(options);
-        var pass = EvaluationPass.Run(model, data, classNames, options.TopLossCount);
+        var pass = EvaluationPass.Run(model, data, classNames, options.TopLossCount, options.Evaluate);
         if (options.SampleNames is { } names && names.Count != pass.Count)
             throw ReportCheck.Described("options.SampleNames", $"{names.Count} names",
                 $"one name per evaluation sample ({pass.Count} samples), in the order the data yields them");
+        // The batches' ids (the files delivered, even when some failed to decode) name the samples unless names are
+        // given; ids that are only the samples' positions add nothing and are not shown.
+        var ids = pass.Ids is { } all && all.Where((id, i) => id != i.ToString(CultureInfo.InvariantCulture)).Any() ? all : null;
+        SampleIds = ids;
+        Scores = pass.Scores;
 
         History = history;
         Title = string.IsNullOrWhiteSpace(options.Title) ? "Deepen report" : options.Title;
         _classNames = classNames.ToArray();
-        _sampleNames = options.SampleNames?.ToArray();
+        _sampleNames = options.SampleNames?.ToArray() ?? (ids is null ? null : NamesOf(data, ids));
         _labels = pass.Labels.ToArray();
         _predictions = pass.Predictions.ToArray();
         _losses = pass.Losses.ToArray();
@@ -102,8 +107,26 @@ public sealed partial class Report
         AuditFacts = options.AuditFacts?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Settings = options.Settings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Timings = options.Timings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
-        ComputeUnderstanding(model, options, pass.Count);
+        ComputeUnderstanding(model, options, pass.Count, options.SamplePaths ?? ids ?? options.SampleNames);
     }
+
+    /// <summary>Display names for sample ids: an image iterator's file names (relative to its folder), else the ids.</summary>
+    static string[] NamesOf(IBatchSource data, IReadOnlyList<string> ids)
+    {
+        if (data is not Data.Images.ImageFileIterator files) return ids.ToArray();
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < files.Filepaths.Count; i++) byPath.TryAdd(files.Filepaths[i], files.Filenames[i]);
+        return ids.Select(id => byPath.TryGetValue(id, out var name) ? name : id).ToArray();
+    }
+
+    /// <summary>
+    /// The model's compiled loss and metrics on the evaluation data, computed in the report's own pass, as
+    /// <c>Evaluate</c> returns them — when <see cref="ReportOptions.Evaluate"/> is set and the model is compiled.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Scores { get; }
+
+    /// <summary>The id of each sample as its batch gave it (an image's file path), when the data gives informative ids.</summary>
+    public IReadOnlyList<string>? SampleIds { get; }
 
     /// <summary>Predicts in-memory images <paramref name="x"/> [N, H, W, C] with labels <paramref name="y"/>.</summary>
     /// <example><code>var report = new Report(model, history, xTest, yTest, classNames, batchSize: 64);</code></example>
@@ -129,7 +152,7 @@ public sealed partial class Report
     public bool IsBinary { get; }
     /// <summary>The number of evaluation samples.</summary>
     public int Count => _labels.Length;
-    /// <summary>The display name of each sample, when given in <see cref="ReportOptions.SampleNames"/>.</summary>
+    /// <summary>The display name of each sample: <see cref="ReportOptions.SampleNames"/> when given, else from the batches' ids (file names).</summary>
     public IReadOnlyList<string>? SampleNames => _sampleNames;
     /// <summary>The true class index of each sample.</summary>
     public IReadOnlyList<int> Labels => _labels;
@@ -183,10 +206,10 @@ public sealed partial class Report
         if (string.IsNullOrWhiteSpace(directory)) throw Check.Invalid(nameof(directory), directory, "the path of a folder to write the report into");
         Directory.CreateDirectory(directory);
         var figures = RenderFigures();
-        foreach (var figure in figures) AtomicFile.WriteAllBytes(Path.Combine(directory, figure.FileName), figure.Png);
-        AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ReportJson.Write(this, figures));
+        foreach (var figure in figures) Utils.AtomicFile.WriteAllBytes(Path.Combine(directory, figure.FileName), figure.Png);
+        Utils.AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ReportJson.Write(this, figures));
         string index = Path.Combine(directory, IndexFileName);
-        AtomicFile.WriteAllText(index, HtmlReport.Write(this, figures));
+        Utils.AtomicFile.WriteAllText(index, HtmlReport.Write(this, figures));
         return Path.GetFullPath(index);
     }
 

@@ -64,6 +64,13 @@ public sealed class ReportOptions
     /// </summary>
     public string? ExplanationMethod { get; init; } = "gradcam++";
 
+    /// <summary>
+    /// Also compute the model's compiled loss and metrics in the report's single pass over the data
+    /// (<see cref="Report.Scores"/>), instead of a separate <c>Evaluate</c> pass. The labels must then suit the
+    /// compiled loss. Default false.
+    /// </summary>
+    public bool Evaluate { get; init; }
+
     /// <summary>The probability from which a wrong prediction counts as confidently wrong. Default 0.9.</summary>
     public double ConfidentlyWrongThreshold { get; init; } = 0.9;
 }

@@ -47,15 +47,15 @@ public sealed class TextReport
         if (options.TopLossCount is < 0 or > 100) throw Check.Invalid("options.TopLossCount", options.TopLossCount, "an integer from 0 to 100");
         _classNames = data.ClassNames.ToArray();
         int k = _classNames.Length;
-        using var raw = model.Predict(data.Texts.ToArray(), data.BatchSize);
-        int outputs = (int)raw.shape[^1];
+        using var predictions = model.GetPredictions(data, withLoss: false);      // one pass, one probability rule, ids
+        int outputs = (int)predictions.Outputs[0].shape[^1];
         if (!(outputs == k || (outputs == 1 && k == 2)))
             throw Check.Invalid(nameof(data), $"{k} classes ({string.Join(", ", _classNames)})", $"as many classes as the model's {outputs} output(s) (2 for one sigmoid unit)");
-        using var probs = Probabilities(model, raw);
+        using var probs = predictions.ClassProbabilities();
         _probabilities = probs.data<float>().ToArray();
         _texts = data.Texts.ToArray();
         _labels = data.Labels.ToArray();
-        _names = options.SampleNames?.ToArray() ?? data.FilePaths?.Select(p => Path.GetFileName(p)).ToArray();
+        _names = options.SampleNames?.ToArray() ?? (data.FilePaths is null ? null : predictions.Ids?.Select(p => Path.GetFileName(p)).ToArray());
         if (_names is not null && _names.Length != _texts.Length)
             throw Check.Invalid("options.SampleNames", $"{_names.Length} names", $"one name per text ({_texts.Length})");
         int n = _texts.Length;
@@ -78,21 +78,6 @@ public sealed class TextReport
         Settings = options.Settings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Timings = options.Timings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         DataLines = options.AuditLines?.ToArray() ?? Array.Empty<string>();
-    }
-
-    static Tensor Probabilities(Model model, Tensor raw)
-    {
-        using var scope = NewDisposeScope();
-        var p = raw.to(ScalarType.Float32);
-        string? last = model.FinalActivation;
-        bool probabilities = last is "sigmoid" or "softmax";
-        if (p.shape[^1] == 1)
-        {
-            if (!probabilities) p = p.sigmoid();
-            p = cat(new[] { 1 - p, p }, -1);
-        }
-        else if (!probabilities) p = p.softmax(-1);
-        return p.contiguous().MoveToOuterDisposeScope();
     }
 
     TextExample Example(int i)
@@ -160,10 +145,10 @@ public sealed class TextReport
         var figures = new List<RenderedFigure>();
         if (History is not null && CurvesFigure.Render(Report.CurvesFileName, History) is { } curves) figures.Add(curves);
         figures.Add(ConfusionMatrixFigure.Render(Report.ConfusionMatrixFileName, Summary));
-        foreach (var f in figures) AtomicFile.WriteAllBytes(Path.Combine(directory, f.FileName), f.Png);
-        AtomicFile.WriteAllText(Path.Combine(directory, Report.JsonFileName), Json());
+        foreach (var f in figures) Utils.AtomicFile.WriteAllBytes(Path.Combine(directory, f.FileName), f.Png);
+        Utils.AtomicFile.WriteAllText(Path.Combine(directory, Report.JsonFileName), Json());
         string index = Path.Combine(directory, Report.IndexFileName);
-        AtomicFile.WriteAllText(index, TextHtmlReport.Write(this, figures));
+        Utils.AtomicFile.WriteAllText(index, TextHtmlReport.Write(this, figures));
         return Path.GetFullPath(index);
     }
 

@@ -46,27 +46,12 @@ public static class ModelFile
             ["sha256"] = new JsonObject(entries.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(Hash(e.Value))))),
         };
 
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
+        Utils.AtomicFile.Write(path, fs =>
         {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    Add(zip, "metadata.json", Encoding.UTF8.GetBytes(metadata.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
-                    foreach (var (name, bytes) in entries) Add(zip, name, bytes);
-                }
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
+            using var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true);
+            Add(zip, "metadata.json", Encoding.UTF8.GetBytes(metadata.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+            foreach (var (name, bytes) in entries) Add(zip, name, bytes);
+        });
     }
 
     static void Add(ZipArchive zip, string name, byte[] bytes)

@@ -1,14 +1,17 @@
+using Deepen.Callbacks;
+
 namespace Deepen.Training;
 
 /// <summary>
 /// What <c>Fit</c> returns: per-epoch values of the loss, each metric and their <c>val_</c> counterparts, as
-/// Keras's <c>History.history</c>.
+/// Keras's <c>History.history</c>. Like Keras's, it is a callback: <c>Fit</c> adds it after the user's callbacks,
+/// so it records what they add to the logs (e.g. <c>learning_rate</c>).
 /// </summary>
 /// <example><code>
 /// var history = model.Fit(x, y, epochs: 5, validationSplit: 0.2);
 /// double last = history["val_loss"][^1];
 /// </code></example>
-public sealed class History
+public sealed class History : Callback
 {
     readonly Dictionary<string, List<double>> _values = new();
     readonly List<int> _epochs = new();
@@ -28,6 +31,9 @@ public sealed class History
 
     /// <summary>All values by name.</summary>
     public IReadOnlyDictionary<string, List<double>> Values => _values;
+
+    /// <summary>Records the epoch's logs.</summary>
+    public override void OnEpochEnd(int epoch, IDictionary<string, double> logs) => Append(epoch, logs.AsReadOnly());
 
     internal void Append(int epoch, IReadOnlyDictionary<string, double> logs)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Deepen.Callbacks;
 using Deepen.Data;
 using Deepen.Distributed;
@@ -10,109 +9,242 @@ using static TorchSharp.torch;
 namespace Deepen.Training;
 
 /// <summary>
-/// The training, evaluation and prediction loops behind <c>Model.Fit/Evaluate/Predict</c>. One step is: forward,
-/// loss, zero-grad, backward, optimizer step, and on-tensor metric accumulation — nothing is read back to the host
-/// unless the progress bar redraws or a callback asks for it. Every step runs in its own dispose scope.
+/// The one loop behind <c>Model.Fit/Evaluate/Predict</c>, for every model and every <see cref="IBatchSource"/>
+/// (tensors, arrays, texts and generators reach it through <see cref="DataAdapter"/>): one tensor per input and per
+/// output, a loss per output summed with its weight, class and sample weights for every output, and one
+/// <see cref="CallbackList"/> for every event (the progress bar and <see cref="History"/> are callbacks). A training
+/// step is forward → loss → backward → optimizer step, and on-tensor metric accumulation; nothing is read back to
+/// the host unless the progress bar redraws or a callback asks. Logs follow Keras: <c>loss</c> (the total) and, with
+/// several outputs, <c>&lt;output&gt;_loss</c> and <c>&lt;output&gt;_&lt;metric&gt;</c>.
 /// </summary>
 internal sealed class Trainer
 {
     readonly Model _model;
+    readonly Loss[] _losses;
+    readonly double[] _lossWeights;
+    readonly bool[] _fused;
+    readonly string[] _prefixes;
 
-    public Trainer(Model model) => _model = model;
-
-    Loss Loss => _model.Loss!;
-
-    /// <summary>Whether the loss can take the model's logits (cross-entropy after a matching sigmoid/softmax).</summary>
-    bool FusedLogits => !Loss.FromLogits && Loss.LogitsActivation is string a && a == _model.FinalActivation;
-
-    List<Metric> CreateMetrics(Tensor y)
+    public Trainer(Model model)
     {
-        int units = _model.OutputShape![-1];
-        bool sparse = y.dim() < _model.OutputShape.Rank + 1 || (units > 1 && y.shape[^1] == 1);
-        return _model.CompiledMetrics.Select(m => m is Metric metric ? metric : MetricRegistry.Get((string)m, Loss, units, sparse)).ToList();
+        _model = model;
+        int n = model.OutputCount;
+        _losses = model.Losses.ToArray();
+        _lossWeights = model.LossWeights.ToArray();
+        _fused = Enumerable.Range(0, n).Select(i => i < _losses.Length && !_losses[i].FromLogits
+            && _losses[i].LogitsActivation is string a && a == model.FinalActivationOf(i)).ToArray();
+        _prefixes = n == 1 ? new[] { "" } : model.OutputNames.Select(o => o + "_").ToArray();
     }
+
+    /// <summary>The running state of one pass: the total loss, per-output losses and per-output metrics.</summary>
+    sealed class Tally : IDisposable
+    {
+        public readonly Metrics.Mean Total = new("loss");
+        public Metrics.Mean[] PerOutput = Array.Empty<Metrics.Mean>();
+        public List<Metric>[]? Metrics;
+
+        public void Reset()
+        {
+            Total.ResetState();
+            foreach (var m in PerOutput) m.ResetState();
+            if (Metrics is not null) foreach (var list in Metrics) list.ForEach(m => m.ResetState());
+        }
+
+        public void Dispose()
+        {
+            Total.Dispose();
+            foreach (var m in PerOutput) m.Dispose();
+        }
+    }
+
+    // ---- Fit ---------------------------------------------------------------------------------------------------
 
     public History Fit(IBatchSource train, int epochs, IBatchSource? validation, IDictionary<int, double>? classWeight,
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
+        if (_model.OutputCount > 1 || _model.InputCount > 1)
+            DataParallel.ThrowIfDistributed("Fit on a model with several inputs or outputs"); // Distributed: not sharded yet
         using var parallel = DataParallel.Start(_model, ref train, ref validation, ref callbacks, ref verbose); // Distributed: shard the data; rank 0 prints and writes
-        var history = new History();
         WarnIfEmulated(verbose);
-        var cbs = (callbacks ?? Enumerable.Empty<Callback>()).ToList();
-        foreach (var cb in cbs) cb.Model = _model;
+        var history = new History();
+        var cbs = new CallbackList(_model, new Callback?[] { verbose > 0 ? new ProgbarLogger(verbose, train.BatchesPerEpoch, epochs) : null }
+            .Concat(callbacks ?? Enumerable.Empty<Callback>()).Append(history));
         _model.StopTraining = false;
-        var emptyLogs = new Dictionary<string, double>();
-        foreach (var cb in cbs) cb.OnTrainBegin(emptyLogs);
+        var empty = new Dictionary<string, double>();
+        cbs.OnTrainBegin(empty);
         if (_model.InitialEpochFromCallback is int resumed)           // a backup was restored (Keras: model._initial_epoch)
         {
             initialEpoch = Math.Max(initialEpoch, resumed);
             _model.InitialEpochFromCallback = null;
         }
 
-        using var lossMean = new Metrics.Mean("loss");
-        List<Metric>? metrics = null;
-        Tensor? classWeights = null;
-        bool batchCallbacks = cbs.Any(OverridesBatchEnd);
+        using var tally = NewTally();
+        Tensor?[]? classWeights = null;
         var lastLogs = new Dictionary<string, double>();
         try
         {
             for (int epoch = initialEpoch; epoch < epochs && !_model.StopTraining; epoch++)
             {
-                if (verbose > 0) Console.WriteLine($"Epoch {epoch + 1}/{epochs}");
-                foreach (var cb in cbs) cb.OnEpochBegin(epoch, emptyLogs);
-                lossMean.ResetState();
-                metrics?.ForEach(m => m.ResetState());
-                var bar = verbose > 0 ? new ProgressBar(train.BatchesPerEpoch, live: verbose == 1 ? null : false) : null;
+                cbs.OnEpochBegin(epoch, empty);
+                tally.Reset();
                 int step = 0;
                 foreach (var batch in train.GetBatches(epoch))
                 {
                     using (batch)
                     {
-                        if (batch.Y is null)
+                        if (batch.Ys is null)
                             throw new ArgumentException("The training data yields batches without targets (y); Fit needs targets.");
-                        _model.EnsureBuiltFor(batch.X, "x");
-                        if (metrics is null)
+                        if (tally.Metrics is null)
                         {
-                            Loss.ValidateTargets(batch.Y, _model.OutputShape!);
+                            Prepare(batch, tally, "x");
                             _model.EnsureOptimizerBound();
                             parallel?.BroadcastWeights(); // Distributed: start from rank 0's weights
-                            metrics = CreateMetrics(batch.Y);
-                            metrics.ForEach(m => m.ResetState());
-                            if (classWeight is not null) classWeights = ClassWeightTable(classWeight);
+                            if (classWeight is not null) classWeights = ClassWeightTables(classWeight);
                         }
-                        foreach (var cb in cbs) cb.OnTrainBatchBegin(step);
-                        Tensor? stepLoss = TrainStep(batch, metrics, lossMean, classWeights, keepLoss: batchCallbacks);
-                        if (stepLoss is not null)
-                        {
-                            using (stepLoss)
-                                foreach (var cb in cbs) cb.OnTrainBatchEnd(step, () => stepLoss.item<float>());
-                        }
+                        else _model.EnsureBuiltForInputs(batch.Xs, "x");
+                        cbs.OnTrainBatchBegin(step);
+                        Tensor? stepLoss = TrainStep(batch, tally, classWeights, keepLoss: cbs.ReadsBatchLoss);
+                        using (stepLoss)
+                            cbs.OnTrainBatchEnd(step, () => stepLoss is null ? double.NaN : stepLoss.item<float>(), train.BatchesPerEpoch, () => Logs(tally));
                     }
                     step++;
-                    if (bar is not null && bar.ShouldDraw(step)) bar.Update(step, Logs(lossMean, metrics!, null));
                     parallel?.SyncStop(); // Distributed: all ranks stop together
                     if (_model.StopTraining) break;
                 }
                 if (step == 0) throw new ArgumentException("The training data yielded no batches.");
 
-                parallel?.SumStates(lossMean, metrics!); // Distributed: the epoch's loss and metrics over all ranks
-                var logs = Logs(lossMean, metrics!, null);
+                parallel?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: the epoch's loss and metrics over all ranks
+                var logs = Logs(tally);
                 if (validation is not null)
-                    foreach (var (k, v) in EvaluateInternal(validation, metrics!, verbose: 0)) logs["val_" + k] = v;
-                bar?.Finish(step, logs);
-                foreach (var cb in cbs) cb.OnEpochEnd(epoch, logs);
-                history.Append(epoch, logs);
+                    foreach (var (k, v) in Evaluate(validation, tally.Metrics!, new CallbackList(_model, Array.Empty<Callback>()))) logs["val_" + k] = v;
+                cbs.OnEpochEnd(epoch, logs);
                 lastLogs = logs;
             }
         }
         catch (Exception e) when (parallel?.Fail(e) == true) { throw; } // Distributed: a failing rank ends every rank with its message
         finally
         {
-            classWeights?.Dispose();
+            foreach (var t in classWeights ?? Array.Empty<Tensor?>()) t?.Dispose();
         }
         if (epochs > initialEpoch) _model.Optimizer?.FinalizeVariableValues(); // Keras: EMA weights at the end of fit
-        foreach (var cb in cbs) cb.OnTrainEnd(lastLogs);
+        cbs.OnTrainEnd(lastLogs);
         return history;
+    }
+
+    Tally NewTally() => new()
+    {
+        PerOutput = _prefixes.Length > 1 ? _prefixes.Select(p => new Metrics.Mean(p + "loss")).ToArray() : Array.Empty<Metrics.Mean>(),
+    };
+
+    /// <summary>Builds the model from the first batch, checks its targets against the losses and creates the metrics.</summary>
+    void Prepare(Batch batch, Tally tally, string argument)
+    {
+        _model.EnsureBuiltForInputs(batch.Xs, argument);
+        var ys = batch.Ys!;
+        if (ys.Count != _model.OutputCount)
+            throw new ArgumentException(
+                $"Model \"{_model.Name}\" has {_model.OutputCount} output(s) ({string.Join(", ", _model.OutputNames)}), but the data yields {ys.Count} target tensor(s) per batch.", "y");
+        for (int i = 0; i < ys.Count; i++) _losses[i].ValidateTargets(ys[i], _model.OutputShapeOf(i), ys.Count == 1 ? "y" : $"y[{i}]");
+        tally.Metrics = CreateMetrics(ys);
+        tally.Reset();
+    }
+
+    /// <summary>Per-output metrics, named as Keras names them.</summary>
+    List<Metric>[] CreateMetrics(IReadOnlyList<Tensor> ys)
+    {
+        var result = new List<Metric>[ys.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var shape = _model.OutputShapeOf(i);
+            bool sparse = ys[i].dim() < shape.Rank + 1 || (shape[-1] > 1 && ys[i].shape[^1] == 1);
+            result[i] = _model.CompiledMetrics.Select(m => m is Metric metric ? metric : MetricRegistry.Get((string)m, _losses[i], shape[-1], sparse)).ToList();
+        }
+        return result;
+    }
+
+    Tensor? TrainStep(Batch batch, Tally tally, Tensor?[]? classWeights, bool keepLoss)
+    {
+        using var scope = NewDisposeScope();
+        var xs = ToDevice(batch.Xs);
+        var ys = ToDevice(batch.Ys!);
+        var outputs = _model.RunAll(xs, training: true, _fused);           // forward
+        var loss = TotalLoss(ys, outputs, batch, tally, classWeights, out var weights);   // loss
+        var optimizer = _model.Optimizer!;
+        optimizer.ZeroGrad();
+        if (loss.requires_grad)                                             // false when every weight is frozen
+        {
+            loss.backward();                                                // backward
+            DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
+            optimizer.Step();                                               // optimizer step
+        }
+        tally.Total.Update(loss, batch.Size);
+        using (no_grad()) UpdateMetrics(tally.Metrics!, ys, outputs, weights);
+        return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
+    }
+
+    IReadOnlyList<Tensor> ToDevice(IReadOnlyList<Tensor> tensors)
+    {
+        var device = _model.Device;
+        if (tensors.Count == 1) return tensors[0].device == device ? tensors : new[] { tensors[0].to(device) };
+        return tensors.Select(t => t.device == device ? t : t.to(device)).ToArray();
+    }
+
+    /// <summary>The weighted sum of the outputs' losses, with class and sample weights; records per-output losses.</summary>
+    Tensor TotalLoss(IReadOnlyList<Tensor> ys, Tensor[] outputs, Batch? batch, Tally tally, Tensor?[]? classWeights) =>
+        TotalLoss(ys, outputs, batch, tally, classWeights, out _);
+
+    Tensor TotalLoss(IReadOnlyList<Tensor> ys, Tensor[] outputs, Batch? batch, Tally tally, Tensor?[]? classWeights, out Tensor?[] weights)
+    {
+        Tensor? total = null;
+        weights = new Tensor?[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var w = batch?.SampleWeightOf(i) is Tensor sw ? (sw.device == _model.Device ? sw : sw.to(_model.Device)) : null;
+            if (classWeights?[i] is Tensor table)
+            {
+                var cw = SampleWeightsFromClasses(ys[i], table);
+                w = w is null ? cw : w * cw;
+            }
+            weights[i] = w;
+            var l = _losses[i].Compute(ys[i], outputs[i], _fused[i] || _losses[i].FromLogits, w);
+            if (outputs.Length > 1) tally.PerOutput[i].Update(l.detach(), ys[i].shape[0]);
+            var weighted = _lossWeights[i] == 1 ? l : l * _lossWeights[i];
+            total = total is null ? weighted : total + weighted;
+        }
+        return total!;
+    }
+
+    void UpdateMetrics(List<Metric>[] metrics, IReadOnlyList<Tensor> ys, Tensor[] outputs, Tensor?[]? weights = null)
+    {
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (metrics[i].Count == 0) continue;
+            var probs = Probabilities(i, outputs[i].detach(), _fused[i]);
+            foreach (var m in metrics[i]) m.UpdateState(ys[i], probs, weights?[i]); // Keras weights metrics by the sample (and class) weights
+        }
+    }
+
+    /// <summary>
+    /// The one rule that turns output <paramref name="index"/> into probabilities: logits the loss was given (the
+    /// final sigmoid/softmax skipped) go through that activation; a loss compiled with <c>fromLogits</c> means the
+    /// outputs are logits of its activation (sigmoid or softmax); otherwise the outputs are used as they are.
+    /// </summary>
+    internal Tensor Probabilities(int index, Tensor output, bool skippedActivation)
+    {
+        if (skippedActivation) return Activations.Activations.Get(_model.FinalActivationOf(index))(output);
+        if (index < _losses.Length && _losses[index].FromLogits)
+            return _losses[index].LogitsActivation == "sigmoid" ? output.sigmoid() : output.softmax(-1);
+        return output;
+    }
+
+    Dictionary<string, double> Logs(Tally tally)
+    {
+        var logs = new Dictionary<string, double> { ["loss"] = tally.Total.Result() };
+        foreach (var m in tally.PerOutput) logs[m.Name] = m.Result();
+        if (tally.Metrics is not null)
+            for (int i = 0; i < tally.Metrics.Length; i++)
+                foreach (var m in tally.Metrics[i]) logs[_prefixes[i] + m.Name] = m.Result();
+        return logs;
     }
 
     static bool _warnedEmulated;
@@ -126,17 +258,20 @@ internal sealed class Trainer
                           "LibTorch emulates bfloat16 there and training is much slower than with float32.");
     }
 
-    static bool OverridesBatchEnd(Callback cb) =>
-        cb.GetType().GetMethod(nameof(Callback.OnTrainBatchEnd))!.DeclaringType != typeof(Callback);
-
-    Tensor ClassWeightTable(IDictionary<int, double> classWeight)
+    /// <summary>One table of class weights per output (Keras's <c>class_weight</c>, applied to every output's labels).</summary>
+    Tensor?[] ClassWeightTables(IDictionary<int, double> classWeight)
     {
         if (classWeight.Keys.Any(k => k < 0))
             throw Utils.Check.Invalid("classWeight", classWeight.Keys, "class indices >= 0");
-        int n = Math.Max(classWeight.Keys.Max() + 1, _model.OutputShape![-1]);
-        var table = Enumerable.Repeat(1.0f, n).ToArray();
-        foreach (var (k, v) in classWeight) table[k] = (float)v;
-        return tensor(table, device: _model.Device);
+        var tables = new Tensor?[_model.OutputCount];
+        for (int i = 0; i < tables.Length; i++)
+        {
+            int n = Math.Max(classWeight.Keys.Max() + 1, _model.OutputShapeOf(i)[-1]);
+            var table = Enumerable.Repeat(1.0f, n).ToArray();
+            foreach (var (k, v) in classWeight) table[k] = (float)v;
+            tables[i] = tensor(table, device: _model.Device);
+        }
+        return tables;
     }
 
     static Tensor SampleWeightsFromClasses(Tensor y, Tensor table)
@@ -147,59 +282,27 @@ internal sealed class Trainer
         return table.index_select(0, labels.clamp(0, table.shape[0] - 1));
     }
 
-    Tensor? TrainStep(Batch batch, List<Metric> metrics, Metrics.Mean lossMean, Tensor? classWeights, bool keepLoss)
-    {
-        using var scope = NewDisposeScope();
-        var device = _model.Device;
-        var x = batch.X.device == device ? batch.X : batch.X.to(device);
-        var y = batch.Y!.device == device ? batch.Y : batch.Y.to(device);
-        var w = batch.SampleWeight is null ? null : batch.SampleWeight.to(device);
-        if (classWeights is not null)
-        {
-            var cw = SampleWeightsFromClasses(y, classWeights);
-            w = w is null ? cw : w * cw;
-        }
-        bool fused = FusedLogits;
-        var output = _model.Run(x, training: true, logits: fused);
-        var loss = Loss.Compute(y, output, fused || Loss.FromLogits, w);
-        var optimizer = _model.Optimizer!;
-        optimizer.ZeroGrad();
-        if (loss.requires_grad)                             // false when every weight is frozen
-        {
-            loss.backward();
-            DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
-            optimizer.Step();
-        }
-        lossMean.Update(loss, batch.Size);
-        if (metrics.Count > 0)
-        {
-            using var _ = no_grad();
-            var probs = fused ? _model.FinalActivationFunction(output.detach()) : Loss.FromLogits ? LogitsToProbabilities(output.detach()) : output.detach();
-            foreach (var m in metrics) m.UpdateState(y, probs, w); // Keras weights metrics by the sample (and class) weights
-        }
-        return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
-    }
-
-    Tensor LogitsToProbabilities(Tensor logits) => Loss.LogitsActivation == "sigmoid" ? logits.sigmoid() : logits.softmax(-1);
-
-    static Dictionary<string, double> Logs(Metrics.Mean loss, List<Metric> metrics, string? prefix)
-    {
-        var logs = new Dictionary<string, double> { [prefix + "loss"] = loss.Result() };
-        foreach (var m in metrics) logs[prefix + m.Name] = m.Result();
-        return logs;
-    }
+    // ---- Evaluate ----------------------------------------------------------------------------------------------
 
     public Dictionary<string, double> Evaluate(IBatchSource data, int verbose)
     {
-        return EvaluateInternal(data, null, verbose);
+        using var tally = NewTally();
+        var bar = verbose > 0 ? new ProgbarLogger(verbose, data.BatchesPerEpoch) : null;
+        var logs = Evaluate(data, null, new CallbackList(_model, new Callback?[] { bar }), tally);
+        bar?.Finish(logs);
+        return logs;
     }
 
-    Dictionary<string, double> EvaluateInternal(IBatchSource data, List<Metric>? metrics, int verbose)
+    Dictionary<string, double> Evaluate(IBatchSource data, List<Metric>[] metrics, CallbackList cbs)
     {
-        using var lossMean = new Metrics.Mean("loss");
-        metrics?.ForEach(m => m.ResetState());
-        var bar = verbose > 0 ? new ProgressBar(data.BatchesPerEpoch, live: verbose == 1 ? null : false) : null;
-        bool fused = FusedLogits;
+        using var tally = NewTally();
+        tally.Metrics = metrics;
+        tally.Reset();
+        return Evaluate(data, metrics, cbs, tally);
+    }
+
+    Dictionary<string, double> Evaluate(IBatchSource data, List<Metric>[]? metrics, CallbackList cbs, Tally tally)
+    {
         int step = 0;
         foreach (var batch in data.GetBatches(0))
         {
@@ -207,35 +310,56 @@ internal sealed class Trainer
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                if (batch.Y is null) throw new ArgumentException("The evaluation data yields batches without targets (y); Evaluate needs targets.");
-                _model.EnsureBuiltFor(batch.X, "x");
-                if (metrics is null)
-                {
-                    Loss.ValidateTargets(batch.Y, _model.OutputShape!);
-                    metrics = CreateMetrics(batch.Y);
-                    metrics.ForEach(m => m.ResetState());
-                }
-                var x = batch.X.device == _model.Device ? batch.X : batch.X.to(_model.Device);
-                var y = batch.Y.device == _model.Device ? batch.Y : batch.Y.to(_model.Device);
-                var output = _model.Run(x, training: false, logits: fused);
-                lossMean.Update(Loss.Compute(y, output, fused || Loss.FromLogits, null), batch.Size);
-                var probs = fused ? _model.FinalActivationFunction(output) : Loss.FromLogits ? LogitsToProbabilities(output) : output;
-                foreach (var m in metrics) m.UpdateState(y, probs);
+                if (batch.Ys is null) throw new ArgumentException("The evaluation data yields batches without targets (y); Evaluate needs targets.");
+                if (tally.Metrics is null) Prepare(batch, tally, "x");
+                else _model.EnsureBuiltForInputs(batch.Xs, "x");
+                var ys = ToDevice(batch.Ys);
+                var outputs = _model.RunAll(ToDevice(batch.Xs), training: false, _fused);
+                tally.Total.Update(TotalLoss(ys, outputs, null, tally, null), batch.Size);
+                UpdateMetrics(tally.Metrics!, ys, outputs);
             }
             step++;
-            if (bar is not null && bar.ShouldDraw(step)) bar.Update(step, Logs(lossMean, metrics!, null));
+            cbs.OnBatchProgress(step, data.BatchesPerEpoch, () => Logs(tally));
         }
         if (step == 0) throw new ArgumentException("The evaluation data yielded no batches.");
-        if (data is ShardedSource) DataParallel.Current?.SumStates(lossMean, metrics!); // Distributed: validation over all ranks
-        var logs = Logs(lossMean, metrics!, null);
-        bar?.Finish(step, logs);
-        return logs;
+        if (data is ShardedSource) DataParallel.Current?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: validation over all ranks
+        return Logs(tally);
     }
 
-    public Tensor Predict(IBatchSource data, int verbose)
+    // ---- Predict -----------------------------------------------------------------------------------------------
+
+    /// <summary>The model's outputs for every batch, on the CPU: one tensor per output.</summary>
+    public Tensor[] Predict(IBatchSource data, int verbose)
     {
-        var outputs = new List<Tensor>();
-        var bar = verbose > 0 ? new ProgressBar(data.BatchesPerEpoch, live: verbose == 1 ? null : false) : null;
+        var predictions = Predict(data, verbose, withLoss: false, keepProbabilities: false);
+        return predictions.Outputs.ToArray();
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="data"/>: the raw outputs, the probabilities (by <see cref="Probabilities"/>),
+    /// the targets and per-sample losses when the batches have targets, and the ids. <paramref name="observe"/> sees
+    /// each batch with its probabilities (first output) before the batch is disposed.
+    /// </summary>
+    /// <param name="data">The batches.</param>
+    /// <param name="verbose">0 silent, else a progress bar.</param>
+    /// <param name="withLoss">Keep the targets and per-sample losses (needs a compiled model and targets).</param>
+    /// <param name="observe">Sees each batch with its probabilities before the batch is released.</param>
+    /// <param name="keepProbabilities">Keep the probabilities (else only the outputs).</param>
+    /// <param name="evaluate">Also compute the compiled loss and metrics, as <c>Evaluate</c> does (<see cref="Predictions.Scores"/>).</param>
+    public Predictions Predict(IBatchSource data, int verbose, bool withLoss, Action<Batch, Tensor>? observe = null, bool keepProbabilities = true,
+        bool evaluate = false)
+    {
+        using var tally = NewTally();
+        int n = _model.OutputCount;
+        var outputs = Parts(n);
+        var probabilities = Parts(n);
+        var targets = Parts(n);
+        var losses = new List<Tensor>();
+        var ids = new List<string>();
+        bool allIds = true;
+        var bar = verbose > 0 ? new ProgbarLogger(verbose, data.BatchesPerEpoch) : null;
+        var cbs = new CallbackList(_model, new Callback?[] { bar });
+        var noLogs = new Dictionary<string, double>();
         int step = 0;
         try
         {
@@ -245,21 +369,54 @@ internal sealed class Trainer
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    _model.EnsureBuiltFor(batch.X, "x");
-                    var x = batch.X.device == _model.Device ? batch.X : batch.X.to(_model.Device);
-                    var y = _model.Run(x, training: false, logits: false);
-                    outputs.Add(y.cpu().MoveToOuterDisposeScope());
+                    _model.EnsureBuiltForInputs(batch.Xs, "x");
+                    bool scored = (withLoss || evaluate) && batch.Ys is not null && _losses.Length == n;
+                    var skip = scored ? _fused : null;
+                    var raw = _model.RunAll(ToDevice(batch.Xs), training: false, skip);
+                    Tensor? perSample = null;
+                    for (int i = 0; i < n; i++)
+                    {
+                        bool skipped = skip is not null && skip[i];
+                        var p = Probabilities(i, raw[i], skipped);
+                        outputs[i].Add((skipped ? Activations.Activations.Get(_model.FinalActivationOf(i))(raw[i]) : raw[i]).cpu().MoveToOuterDisposeScope());
+                        if (keepProbabilities) probabilities[i].Add(p.cpu().MoveToOuterDisposeScope());
+                        if (scored && withLoss)
+                        {
+                            var y = batch.Ys![i].device == _model.Device ? batch.Ys[i] : batch.Ys[i].to(_model.Device);
+                            var l = _losses[i].PerSampleLosses(y, raw[i], skipped || _losses[i].FromLogits) * _lossWeights[i];
+                            perSample = perSample is null ? l : perSample + l;
+                            targets[i].Add(batch.Ys[i].cpu().MoveToOuterDisposeScope());
+                        }
+                        if (i == 0) observe?.Invoke(batch, p);
+                    }
+                    if (perSample is not null && withLoss) losses.Add(perSample.to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
+                    if (scored && evaluate)
+                    {
+                        if (tally.Metrics is null) Prepare(batch, tally, "x");
+                        var ys = ToDevice(batch.Ys!);
+                        tally.Total.Update(TotalLoss(ys, raw, null, tally, null), batch.Size);
+                        UpdateMetrics(tally.Metrics!, ys, raw);
+                    }
+                    if (batch.Ids is null) allIds = false; else ids.AddRange(batch.Ids);
                 }
                 step++;
-                if (bar is not null && bar.ShouldDraw(step)) bar.Update(step, Array.Empty<KeyValuePair<string, double>>());
+                cbs.OnBatchProgress(step, data.BatchesPerEpoch, () => noLogs);
             }
             if (step == 0) throw new ArgumentException("The prediction data yielded no batches.");
-            bar?.Finish(step, Array.Empty<KeyValuePair<string, double>>());
-            return outputs.Count == 1 ? outputs[0].alias() : cat(outputs, 0);
+            bar?.Finish(noLogs);
+            return new Predictions(Join(outputs), keepProbabilities ? Join(probabilities) : Array.Empty<Tensor>(),
+                targets[0].Count == step ? Join(targets) : null,
+                losses.Count == step ? JoinOne(losses) : null,
+                allIds ? ids : null) { Scores = evaluate && tally.Metrics is not null ? Logs(tally) : null };
         }
         finally
         {
-            foreach (var t in outputs) t.Dispose();
+            foreach (var list in outputs.Concat(probabilities).Concat(targets)) foreach (var t in list) t.Dispose();
+            foreach (var t in losses) t.Dispose();
         }
     }
+
+    static List<Tensor>[] Parts(int n) => Enumerable.Range(0, n).Select(_ => new List<Tensor>()).ToArray();
+    static Tensor[] Join(List<Tensor>[] parts) => parts.Select(JoinOne).ToArray();
+    static Tensor JoinOne(List<Tensor> p) => p.Count == 1 ? p[0].alias() : cat(p, 0);
 }

@@ -126,3 +126,28 @@ public class Conv1DTests
         LayerRoundTrip.AssertSamePredictions(gap, x2);
     }
 }
+
+/// <summary>Conv1D under the mixed_bfloat16 policy: the convolution runs in bf16 with float32 master weights, as Conv2D and Dense.</summary>
+public class Conv1DMixedPrecisionTests
+{
+    [Fact]
+    public void MixedBFloat16ReachesConv1D()
+    {
+        Backend.SetRandomSeed(5);
+        var conv = new Conv1D(4, 3, padding: "same", inputShape: (12, 3));
+        var model = new Sequential(conv);
+        using var x = randn(6, 12, 3);
+        using var float32 = model.Predict(x);
+        model.DTypePolicy = "mixed_bfloat16";
+        using var mixed = model.Predict(x);
+
+        // What a bf16 convolution gives: inputs, kernel and bias rounded to bf16, the sum in bf16, read back as float32.
+        using var expected = nn.functional.conv1d(nn.functional.pad(x.transpose(1, 2).to(ScalarType.BFloat16), new long[] { 1, 1 }),
+            conv.Kernel.Value.detach().to(ScalarType.BFloat16), conv.Bias!.Value.detach().to(ScalarType.BFloat16))
+            .transpose(1, 2).to(ScalarType.Float32);
+        Assert.Equal(ScalarType.Float32, mixed.dtype);
+        Assert.Equal(ScalarType.Float32, conv.Kernel.Value.dtype);              // master weights stay float32
+        Assert.Equal(TestData.Values(expected), TestData.Values(mixed));             // the mixed output is the bf16 convolution
+        Assert.NotEqual(TestData.Values(float32), TestData.Values(mixed));           // bf16 rounding shows: the policy reached the layer
+    }
+}

@@ -98,11 +98,7 @@ public sealed class AuditReport
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp";
-        File.WriteAllText(temp, ToJson());
-        File.Move(temp, full, overwrite: true);
+        Utils.AtomicFile.WriteAllText(path, ToJson());
     }
 
     /// <summary>Reads a report saved with <see cref="Save"/>.</summary>

@@ -11,7 +11,8 @@ namespace Deepen.Data.Images;
 /// a fixed list of labelled files, decoded and resized on background threads with a bounded, ordered prefetch
 /// queue, augmented per sample as batched tensor operations, and delivered as <see cref="Batch"/>es of
 /// [batch, height, width, channels] float32 in file order (or a seeded shuffle of it). A file that fails to decode
-/// during training is left out of its batch, reported once and skipped in later epochs; training goes on.
+/// during training is left out of its batch, reported once and skipped in later epochs; training goes on. Each
+/// batch's <see cref="Batch.Ids"/> are the full paths of the files it holds, so predictions always match their files.
 /// </summary>
 /// <example><code>
 /// var train = new ImageDataGenerator(rescale: 1 / 255.0).FlowFromDirectory("data/train", targetSize: (150, 150), classMode: "binary");
@@ -132,11 +133,17 @@ public abstract class ImageFileIterator : IShardedBatchSource
         }
     }
 
+    int _decodeAttempts;
+
+    /// <summary>How many times a file was read and decoded (for tests that count passes over the data).</summary>
+    internal int DecodeAttempts => Volatile.Read(ref _decodeAttempts);
+
     void DecodeSlot(DecodeJob job, int slot)
     {
         int file = job.Indices[slot];
         if (_failed.ContainsKey(file)) throw new KnownFailure();
         if (_cache?[file] is byte[] cached) { cached.CopyTo(job.Slot(slot).AsSpan()); return; }     // cached: image bytes only
+        Interlocked.Increment(ref _decodeAttempts);
         byte[] data;
         try { data = File.ReadAllBytes(_files.Paths[file]); }
         catch (Exception e) { throw ImageDecodeException.From(e); }
@@ -175,7 +182,8 @@ public abstract class ImageFileIterator : IShardedBatchSource
         if (Backend.Device.type != TorchSharp.DeviceType.CPU) x = x.to(Backend.Device);
         if (Generator is not null) x = Generator.TransformBatch(x, parameters!, rescaled);
         var y = Targets(ok.Select(s => _files.Labels[job.Indices[s]]).ToArray(), x);
-        return new Batch(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope());
+        var ids = ok.Select(s => _files.Paths[job.Indices[s]]).ToArray();      // the files delivered, failures left out
+        return new Batch(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope(), ids: ids);
     }
 
     /// <summary>The targets for <paramref name="labels"/> in this iterator's class mode.</summary>

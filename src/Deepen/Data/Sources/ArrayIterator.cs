@@ -14,6 +14,8 @@ namespace Deepen.Data.Sources;
 /// </code></example>
 public sealed class ArrayIterator : IBatchSource
 {
+    readonly long _start;      // the subset's first row in the given tensor: ids are row numbers of the whole tensor
+
     internal ArrayIterator(Tensor x, Tensor? y, ImageDataGenerator generator, int batchSize, bool shuffle, Tensor? sampleWeight,
         int? seed, string? subset)
     {
@@ -33,6 +35,7 @@ public sealed class ArrayIterator : IBatchSource
             if (count == 0)
                 throw Check.Invalid("subset", subset, $"a subset with samples; validationSplit {generator.ValidationSplit} of {n} samples leaves none");
         }
+        _start = start;
         X = x.narrow(0, start, count);
         Y = y?.narrow(0, start, count);
         SampleWeight = sampleWeight?.narrow(0, start, count);
@@ -86,7 +89,8 @@ public sealed class ArrayIterator : IBatchSource
                 x = Generator.TransformBatch(x, parameters);
                 var y = Y?.index_select(0, index.to(Y.device));
                 var sw = SampleWeight?.index_select(0, index.to(SampleWeight.device));
-                batch = new Batch(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope(), sw?.MoveToOuterDisposeScope());
+                batch = new Batch(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope(), sw?.MoveToOuterDisposeScope(),
+                    chunk.Select(i => (_start + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             }
             yield return batch;
         }

@@ -1,4 +1,3 @@
-using Deepen.MixedPrecision;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,13 +6,12 @@ namespace Deepen.Layers;
 
 /// <summary>
 /// A 2-D convolution over channels-last images (batch, rows, cols, channels), as Keras's Conv2D: a glorot-uniform
-/// kernel of <c>kernelSize</c> × input channels × <c>filters</c>, a zero bias, "valid" or "same" padding.
+/// kernel of <c>kernelSize</c> × input channels × <c>filters</c>, a zero bias, "valid" or "same" padding. The
+/// activation, fused logits and bf16 autocast come from <see cref="BaseConv"/> and <see cref="Layer"/>.
 /// </summary>
 /// <example><code>new Conv2D(32, (3, 3), activation: "relu", inputShape: (150, 150, 3))</code></example>
-public sealed class Conv2D : Layer
+public sealed class Conv2D : BaseConv
 {
-    readonly Func<Tensor, Tensor> _activation;
-    Weight? _kernel, _bias;
     (long, long) _padRows, _padCols;
     bool _symmetric;
 
@@ -30,36 +28,20 @@ public sealed class Conv2D : Layer
     /// <param name="inputShape">(rows, cols, channels), for the first layer of a model.</param>
     public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, string padding = "valid", string? activation = null,
         bool useBias = true, Size2? dilationRate = null, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null) : base(name, inputShape)
+        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null)
+        : base(2, filters, Layers.Padding.Resolve(padding), activation, useBias, kernelInitializer, biasInitializer, name, inputShape)
     {
-        Filters = Check.Positive(filters, nameof(filters));
         KernelSize = (kernelSize ?? throw new ArgumentNullException(nameof(kernelSize))).Validate(nameof(kernelSize));
         Strides = (strides ?? 1).Validate(nameof(strides));
         DilationRate = (dilationRate ?? 1).Validate(nameof(dilationRate));
-        Padding = Layers.Padding.Resolve(padding);
-        Activation = Activations.Activations.Resolve(activation);
-        _activation = Activations.Activations.Get(Activation);
-        UseBias = useBias;
-        KernelInitializer = Initializers.Resolve(kernelInitializer, nameof(kernelInitializer));
-        BiasInitializer = Initializers.Resolve(biasInitializer, nameof(biasInitializer));
     }
 
-    public int Filters { get; }
+    /// <summary>Window size (rows, cols).</summary>
     public Size2 KernelSize { get; }
+    /// <summary>Step (rows, cols).</summary>
     public Size2 Strides { get; }
+    /// <summary>Dilation (rows, cols).</summary>
     public Size2 DilationRate { get; }
-    public string Padding { get; }
-    public string Activation { get; }
-    public bool UseBias { get; }
-    public string KernelInitializer { get; }
-    public string BiasInitializer { get; }
-
-    /// <summary>The kernel, stored as [filters, in channels, rows, cols] (TorchSharp's layout).</summary>
-    public Weight Kernel => _kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
-    public Weight? Bias => _bias;
-
-    /// <inheritdoc/>
-    protected override int? ExpectedInputRank => 3;
 
     Size2 EffectiveKernel => new((KernelSize.Rows - 1) * DilationRate.Rows + 1, (KernelSize.Cols - 1) * DilationRate.Cols + 1);
 
@@ -67,12 +49,7 @@ public sealed class Conv2D : Layer
     protected override void OnBuild(Shape inputShape)
     {
         Layers.Padding.CheckFits(Name, inputShape, EffectiveKernel, Padding);
-        int inChannels = inputShape[2];
-        long field = (long)KernelSize.Rows * KernelSize.Cols;
-        _kernel = AddWeight("kernel", new long[] { Filters, inChannels, KernelSize.Rows, KernelSize.Cols },
-            KernelInitializer, field * inChannels, field * Filters);
-        _kernel.Layout = KerasWeightLayout.Convolution;
-        if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, field * inChannels, field * Filters);
+        BuildWeights(inputShape[2], KernelSize.Rows, KernelSize.Cols);
         if (Padding == "same")
         {
             _padRows = Layers.Padding.Same(inputShape[0], EffectiveKernel.Rows, Strides.Rows);
@@ -87,9 +64,8 @@ public sealed class Conv2D : Layer
         Layers.Padding.OutputLength(inputShape[1], EffectiveKernel.Cols, Strides.Cols, Padding),
         Filters);
 
-    internal override string? FinalActivation => Activation;
-
-    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
+    /// <inheritdoc/>
+    protected override Tensor Compute(Tensor inputs, Tensor? mask, bool training)
     {
         using var scope = NewDisposeScope();
         // (N, H, W, C) viewed as (N, C, H, W): a channels-last strided view, which LibTorch's convolutions prefer.
@@ -101,14 +77,7 @@ public sealed class Conv2D : Layer
             x = nn.functional.pad(x, new[] { _padCols.Item1, _padCols.Item2, _padRows.Item1, _padRows.Item2 });
             pad = new long[] { 0, 0 };
         }
-        var kernel = Kernel.Value;
-        var bias = _bias?.Value;
-        if (Autocast.Dtype is not null)
-        {
-            x = Autocast.Cast(x);                             // mixed precision: bf16 convolution, float32 master weights
-            kernel = Autocast.Cast(kernel);
-            bias = bias is null ? null : Autocast.Cast(bias);
-        }
+        var (kernel, bias) = ComputeWeights();
         var strides = Strides.ToLongs();
         if (KernelSize.Rows == 1 && KernelSize.Cols == 1 && (Strides.Rows > 1 || Strides.Cols > 1))
         {
@@ -122,18 +91,6 @@ public sealed class Conv2D : Layer
         return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc/>
-    public override Tensor Call(Tensor inputs, bool training = false)
-    {
-        if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
-        using var z = CallWithoutActivation(inputs, null, training);
-        return Activations.Activations.IsProbability(Activation) ? _activation(Autocast.ToFloat32(z)) : _activation(z);
-    }
-
-    /// <inheritdoc/>
-    public override LayerConfig GetConfig() => base.GetConfig()
-        .Set("filters", Filters).Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding)
-        .Set("dilation_rate", DilationRate).Set("activation", Activation).Set("use_bias", UseBias)
-        .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
-
+    private protected override LayerConfig SetGeometry(LayerConfig config) =>
+        config.Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding).Set("dilation_rate", DilationRate);
 }

@@ -1,4 +1,3 @@
-using Deepen.MixedPrecision;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,12 +6,12 @@ namespace Deepen.Layers;
 
 /// <summary>
 /// A densely connected layer: <c>activation(dot(x, kernel) + bias)</c> over the last axis, as Keras's Dense.
-/// The kernel is glorot-uniform initialized and the bias zero by default.
+/// The kernel is glorot-uniform initialized and the bias zero by default. The base <see cref="Layer"/> applies the
+/// activation (fused with the loss as logits) and, under "mixed_bfloat16", the bf16 autocast.
 /// </summary>
 /// <example><code>new Dense(64, activation: "relu", inputShape: 784); new Dense(10, "softmax");</code></example>
 public sealed class Dense : Layer
 {
-    readonly Func<Tensor, Tensor> _activation;
     Weight? _kernel, _bias;
 
     /// <param name="units">Output size.</param>
@@ -27,21 +26,31 @@ public sealed class Dense : Layer
     {
         Units = Check.Positive(units, nameof(units));
         Activation = Activations.Activations.Resolve(activation);
-        _activation = Activations.Activations.Get(Activation);
         UseBias = useBias;
         KernelInitializer = Initializers.Resolve(kernelInitializer, nameof(kernelInitializer));
         BiasInitializer = Initializers.Resolve(biasInitializer, nameof(biasInitializer));
     }
 
+    /// <summary>Output size.</summary>
     public int Units { get; }
+    /// <summary>The activation's name ("linear" for none).</summary>
     public string Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
+    /// <summary>The kernel initializer's name.</summary>
     public string KernelInitializer { get; }
+    /// <summary>The bias initializer's name.</summary>
     public string BiasInitializer { get; }
 
     /// <summary>The kernel, stored as [units, input features] (TorchSharp's layout).</summary>
     public Weight Kernel => _kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>The bias [units], or null without one.</summary>
     public Weight? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override string? ActivationName => Activation;
+    /// <inheritdoc/>
+    protected override bool Autocasts => true;
 
     /// <inheritdoc/>
     protected override void OnBuild(Shape inputShape)
@@ -60,33 +69,20 @@ public sealed class Dense : Layer
         return new Shape(dims);
     }
 
-    internal override string? FinalActivation => Activation;
-    internal override Tensor CallWithoutActivation(Tensor inputs, Tensor? mask, bool training)
+    /// <inheritdoc/>
+    protected override Tensor Compute(Tensor inputs, Tensor? mask, bool training)
     {
-        if (Autocast.Dtype is null && inputs.is_floating_point())
-            return nn.functional.linear(inputs, Kernel.Value, _bias?.Value);      // the common case: no scope, no cast
-        using var scope = NewDisposeScope();
-        var x = FloatInputs(inputs);                        // integer inputs are cast, as in Keras
-        if (Autocast.Dtype is null) return nn.functional.linear(x, Kernel.Value, _bias?.Value).MoveToOuterDisposeScope();
-        // mixed precision: bf16 product, float32 master weights
-        return nn.functional.linear(Autocast.Cast(x), Autocast.Cast(Kernel.Value), _bias is null ? null : Autocast.Cast(_bias.Value))
-            .MoveToOuterDisposeScope();
+        if (inputs.is_floating_point())                     // the common case: no scope, no cast
+            return nn.functional.linear(inputs, ComputeValue(Kernel), _bias is null ? null : ComputeValue(_bias));
+        using var x = FloatInputs(inputs);                  // integer inputs are cast, as in Keras
+        return nn.functional.linear(x, Kernel.Value, _bias?.Value);
     }
 
     /// <summary>Dense applies per time step, so a [batch, time, features] input's mask passes through (as in Keras).</summary>
     public override bool SupportsMasking => true;
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor inputs, bool training = false)
-    {
-        if (Activation == "linear") return CallWithoutActivation(inputs, null, training);
-        using var z = CallWithoutActivation(inputs, null, training);
-        return Activations.Activations.IsProbability(Activation) ? _activation(Autocast.ToFloat32(z)) : _activation(z);
-    }
-
-    /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig()
         .Set("units", Units).Set("activation", Activation).Set("use_bias", UseBias)
         .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
-
 }
