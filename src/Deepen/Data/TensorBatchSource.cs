@@ -5,12 +5,13 @@ namespace Deepen.Data;
 
 /// <summary>
 /// Batches over in-memory tensors, reshuffled each epoch (seeded by <see cref="Backend.SetRandomSeed"/>).
-/// The last batch may be smaller.
+/// The last batch may be smaller. Epoch <c>e</c>'s order depends only on the source's seed and <c>e</c>, so a run
+/// resumed at <c>initialEpoch</c> sees the orders the uninterrupted run would have seen.
 /// </summary>
 /// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
 public sealed class TensorBatchSource : IBatchSource
 {
-    readonly Random _random;
+    readonly int _shuffleSeed;
 
     public TensorBatchSource(Tensor x, Tensor? y = null, int batchSize = 32, bool shuffle = false, Tensor? sampleWeight = null)
     {
@@ -24,7 +25,7 @@ public sealed class TensorBatchSource : IBatchSource
         SampleWeight = sampleWeight;
         BatchSize = Check.Positive(batchSize, nameof(batchSize));
         Shuffle = shuffle;
-        _random = Backend.NewShuffleRandom();
+        _shuffleSeed = Backend.NewShuffleRandom().Next();
     }
 
     static string Loss_Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
@@ -46,7 +47,7 @@ public sealed class TensorBatchSource : IBatchSource
         if (Shuffle)
         {
             var perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
-            _random.Shuffle(perm);
+            new Random(Images.Seeds.Mix(_shuffleSeed, epoch, stream: 1)).Shuffle(perm);
             order = tensor(perm, device: X.device);
         }
         try

@@ -59,7 +59,7 @@ internal sealed class GraphTrainer
         using var total = new Metrics.Mean("loss");
         var perOutput = _losses.Select((_, i) => new Metrics.Mean(_prefixes[i] + "loss")).ToArray();
         var metrics = CreateMetrics(ys);
-        var random = Backend.NewShuffleRandom();
+        int shuffleSeed = Backend.NewShuffleRandom().Next();      // epoch e's order depends on e only: resuming repeats it
         long count = xs[0].shape[0];
         int batches = (int)((count + batchSize - 1) / batchSize);
         var lastLogs = new Dictionary<string, double>();
@@ -77,7 +77,7 @@ internal sealed class GraphTrainer
                 if (shuffle)
                 {
                     order = Enumerable.Range(0, (int)count).Select(i => (long)i).ToArray();
-                    random.Shuffle(order);
+                    new Random(Data.Images.Seeds.Mix(shuffleSeed, epoch, stream: 1)).Shuffle(order);
                 }
                 int step = 0;
                 for (long start = 0; start < count && !_model.StopTraining; start += batchSize)
