@@ -437,13 +437,14 @@ public class TrainCommandTests
     [Fact]
     public void AFailureWhileRunningExitsOne()
     {
-        // --out below a file: the arguments are fine, creating the folder fails while the command runs.
-        string file = Path.Combine(_f.NewFolder("failure"), "a-file");
-        File.WriteAllText(file, "not a folder");
-        string output = Path.Combine(file, "out");
-        var r = DeepenRunner.ExpectError(1, TrainedModelFixture.TrainArgs(_f.Binary.Train, output, 1), output);
-        Assert.Equal("", r.Out);
-        Assert.Equal("not a folder", File.ReadAllText(file));
+        // The arguments and inputs are fine; writing the model fails after training (a folder is in the way).
+        string output = _f.NewFolder("failure");
+        string blocker = Path.Combine(output, "model.deepen");
+        Directory.CreateDirectory(blocker);
+        var r = DeepenRunner.ExpectError(1, TrainedModelFixture.TrainArgs(_f.Binary.Train, output, 1), "model.deepen");
+        Assert.DoesNotContain("Report:", r.Out);
+        Assert.True(Directory.Exists(blocker));
+        Assert.False(File.Exists(Path.Combine(output, "metrics.json")), "a failed run must not write its metrics");
     }
 
     [Fact]
