@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Deepen.Cli.Commands;
 
@@ -8,9 +9,18 @@ namespace Deepen.Cli;
 /// <example><code>int exitCode = DeepenCli.Run(new[] { "summary", "--model", "out/model.deepen" });</code></example>
 public static class DeepenCli
 {
-    /// <summary>The root command with every subcommand.</summary>
-    public static RootCommand CreateRootCommand() => new("deepen: train, evaluate and inspect image classifiers from class folders — Keras-style deep learning for .NET.")
+    /// <summary>The name the tool is installed and invoked as.</summary>
+    public const string CommandName = "deepen";
+
+    /// <summary>
+    /// The root command with every subcommand. It is a plain <see cref="Command"/> named <c>deepen</c> with help and
+    /// version options: System.CommandLine's RootCommand names itself after the executable file ("Deepen.Cli"),
+    /// which is not what the user typed.
+    /// </summary>
+    public static Command CreateRootCommand() => new(CommandName, "deepen: train, evaluate and inspect image classifiers from class folders — Keras-style deep learning for .NET.")
     {
+        new HelpOption(),
+        new VersionOption(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         PredictCommand.Create(),
@@ -24,11 +34,12 @@ public static class DeepenCli
     /// <summary>Runs <c>deepen</c> with <paramref name="args"/>; bad arguments return <see cref="ExitCodes.Usage"/>.</summary>
     public static int Run(string[] args)
     {
-        var parse = CreateRootCommand().Parse(args);
+        var root = CreateRootCommand();
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {Describe(error)}");
-            string command = parse.CommandResult.Command is RootCommand ? "deepen" : "deepen " + parse.CommandResult.Command.Name;
+            string command = ReferenceEquals(parse.CommandResult.Command, root) ? CommandName : CommandName + " " + parse.CommandResult.Command.Name;
             Console.Error.WriteLine($"Run '{command} --help' for usage.");
             return ExitCodes.Usage;
         }

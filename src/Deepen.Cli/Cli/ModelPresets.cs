@@ -42,6 +42,32 @@ public static class ModelPresets
         }
     }
 
+    /// <summary>
+    /// The preset <c>deepen train</c> uses when <c>--model</c> is not given: the seed's CNN when its four valid
+    /// convolutions and poolings fit the image (at least 46×46), else <c>small-cnn</c>, whose "same" convolutions fit any
+    /// image of 4×4 or more. Returns the choice and the reason, which the CLI prints.
+    /// </summary>
+    public static (string Model, string Reason) DefaultFor((int Height, int Width) size)
+    {
+        if (SeedCnnFits(size.Height) && SeedCnnFits(size.Width))
+            return ("seed-cnn", $"the default for {size.Width}x{size.Height} images");
+        return ("small-cnn", $"chosen for {size.Width}x{size.Height} images: the seed CNN needs at least {SeedCnnMinimumSide}x{SeedCnnMinimumSide}");
+    }
+
+    /// <summary>The smallest side the seed CNN's four (3×3 valid convolution, 2×2 pooling) stages fit.</summary>
+    public static int SeedCnnMinimumSide { get; } = Enumerable.Range(1, 1000).First(SeedCnnFits);
+
+    static bool SeedCnnFits(int side)
+    {
+        for (int stage = 0; stage < 4; stage++)
+        {
+            side -= 2;                       // 3×3 convolution, padding "valid"
+            if (side < 2) return false;      // 2×2 max pooling needs at least 2
+            side /= 2;
+        }
+        return true;
+    }
+
     /// <summary>Requires a preset name or a path ending in .json (exit code 2 otherwise).</summary>
     public static void CheckName(string model)
     {

@@ -22,7 +22,7 @@ public static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 12 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the results." };
-        var command = new Command("demo", "Train and report on a bundled Fashion-MNIST sample (about two minutes on two cores).") { output, epochs, seed, quiet };
+        var command = new Command("demo", "Train and report on a bundled Fashion-MNIST sample (about half a minute on a quiet two-core machine; longer when the cores are busy).") { output, epochs, seed, quiet };
         command.SetBody(p =>
         {
             string outDir = Path.GetFullPath(p.GetValue(output)!);

@@ -21,7 +21,7 @@ public static class TrainCommand
             if (result.GetValueOrDefault<string>() is not ("rgb" or "grayscale" or "rgba") and var value)
                 result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
         });
-        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN), small-cnn, or a JSON model spec file; with --text: text-lstm (default), text-transformer or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
+        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN; the default for images of 46x46 and larger), small-cnn (the default for smaller images), or a JSON model spec file; with --text: text-lstm (default), text-transformer or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
@@ -53,7 +53,13 @@ public static class TrainCommand
                 Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
             };
-            if (isText && p.GetResult(model) is null or { Implicit: true }) options = options with { Model = TextModelPresets.Default };
+            if (p.GetResult(model) is null or { Implicit: true })
+            {
+                // No --model: a default that fits the data, and say which.
+                var (chosen, reason) = isText ? (TextModelPresets.Default, "the default for text") : ModelPresets.DefaultFor(options.ImageSize);
+                options = options with { Model = chosen };
+                if (options.Verbose > 0) Console.WriteLine($"Model: {chosen} ({reason}; choose another with --model)");
+            }
             var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
             Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;

@@ -50,6 +50,28 @@ internal static class FigureStyle
         return text[..lo] + ellipsis;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> broken at spaces into lines at most <paramref name="maxWidth"/> wide (a single word wider
+    /// than that is shortened with an ellipsis), so a heading is never cut off.
+    /// </summary>
+    public static IReadOnlyList<string> Wrap(string text, SKFont font, float maxWidth)
+    {
+        var lines = new List<string>();
+        string current = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = current.Length == 0 ? word : current + " " + word;
+            if (current.Length > 0 && font.MeasureText(candidate) > maxWidth)
+            {
+                lines.Add(current);
+                candidate = word;
+            }
+            current = candidate;
+        }
+        if (current.Length > 0 || lines.Count == 0) lines.Add(current);
+        return lines.Select(l => Fit(l, font, maxWidth)).ToList();
+    }
+
     /// <summary>A blank white canvas of the given size.</summary>
     public static SKSurface NewSurface(int width, int height)
     {

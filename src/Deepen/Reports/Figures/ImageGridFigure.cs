@@ -12,7 +12,7 @@ internal static class ImageGridFigure
     public const int MinImageSide = 96;
     public const int MaxImageSide = 192;
     public const int MinCellWidth = 200;
-    const int Margin = 16, Gap = 12, Pad = 8, Frame = 4, HeadingHeight = 36, LineHeight = 19;
+    const int Margin = 16, Gap = 12, Pad = 8, Frame = 4, HeadingHeight = 36, HeadingLineHeight = 24, LineHeight = 19;
     const float HeadingSize = 18, CaptionSize = 14;
 
     /// <summary>The drawn size of an image of <paramref name="height"/> × <paramref name="width"/> pixels.</summary>
@@ -32,13 +32,26 @@ internal static class ImageGridFigure
         return (height, width);
     }
 
-    /// <summary>The figure's size for <paramref name="count"/> tiles of the given image size and caption lines.</summary>
-    public static (int Width, int Height) Measure(int count, int columns, int imageHeight, int imageWidth, int lines)
+    /// <summary>
+    /// The figure's size for <paramref name="count"/> tiles of the given image size and caption lines, with a heading
+    /// of <paramref name="headingLines"/> lines (long headings wrap rather than being cut off).
+    /// </summary>
+    public static (int Width, int Height) Measure(int count, int columns, int imageHeight, int imageWidth, int lines, int headingLines = 1)
     {
         var (h, w) = ImageSize(imageHeight, imageWidth);
         int cellW = Math.Max(w, MinCellWidth) + 2 * Pad, cellH = Pad + lines * LineHeight + Pad + h + Pad;
         int cols = Math.Min(columns, Math.Max(count, 1)), rows = Math.Max(1, (count + columns - 1) / columns);
-        return (2 * Margin + cols * cellW + (cols - 1) * Gap, 2 * Margin + HeadingHeight + rows * cellH + (rows - 1) * Gap);
+        return (2 * Margin + cols * cellW + (cols - 1) * Gap,
+            2 * Margin + HeadingBand(headingLines) + rows * cellH + (rows - 1) * Gap);
+    }
+
+    static int HeadingBand(int headingLines) => HeadingHeight + (Math.Max(1, headingLines) - 1) * HeadingLineHeight;
+
+    /// <summary>The heading's lines for a figure of <paramref name="width"/> pixels.</summary>
+    static IReadOnlyList<string> HeadingLines(string heading, int width)
+    {
+        using var font = FigureStyle.Font(HeadingSize, bold: true);
+        return FigureStyle.Wrap(heading, font, width - 2 * Margin);
     }
 
     public static RenderedFigure Render(string fileName, string heading, IReadOnlyList<GridTile> tiles, int columns, (float Low, float High) range)
@@ -46,7 +59,9 @@ internal static class ImageGridFigure
         int imageH = tiles.Count == 0 ? MinImageSide : tiles.Max(t => t.Image.Height);
         int imageW = tiles.Count == 0 ? MinImageSide : tiles.Max(t => t.Image.Width);
         int lines = tiles.Count == 0 ? 0 : tiles.Max(t => t.Lines.Count);
-        var (width, height) = Measure(tiles.Count, columns, imageH, imageW, lines);
+        var (width, _) = Measure(tiles.Count, columns, imageH, imageW, lines);
+        var headingLines = HeadingLines(heading, width);
+        var (_, height) = Measure(tiles.Count, columns, imageH, imageW, lines, headingLines.Count);
         var (drawH, drawW) = ImageSize(imageH, imageW);
         int cellW = Math.Max(drawW, MinCellWidth) + 2 * Pad, cellH = Pad + lines * LineHeight + Pad + drawH + Pad;
 
@@ -54,13 +69,14 @@ internal static class ImageGridFigure
         var canvas = surface.Canvas;
         using (var font = FigureStyle.Font(HeadingSize, bold: true))
         using (var paint = FigureStyle.Fill(FigureStyle.Text))
-            canvas.DrawText(FigureStyle.Fit(heading, font, width - 2 * Margin), Margin, Margin + HeadingSize, SKTextAlign.Left, font, paint);
+            for (int i = 0; i < headingLines.Count; i++)
+                canvas.DrawText(headingLines[i], Margin, Margin + HeadingSize + i * HeadingLineHeight, SKTextAlign.Left, font, paint);
 
         using var regular = FigureStyle.Font(CaptionSize);
         using var bold = FigureStyle.Font(CaptionSize, bold: true);
         for (int i = 0; i < tiles.Count; i++)
         {
-            int x = Margin + i % columns * (cellW + Gap), y = Margin + HeadingHeight + i / columns * (cellH + Gap);
+            int x = Margin + i % columns * (cellW + Gap), y = Margin + HeadingBand(headingLines.Count) + i / columns * (cellH + Gap);
             DrawTile(canvas, tiles[i], x, y, cellW, cellH, drawH, drawW, lines, regular, bold, range);
         }
         return FigureStyle.Encode(fileName, surface, width, height);
