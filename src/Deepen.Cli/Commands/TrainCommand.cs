@@ -58,7 +58,12 @@ public static class TrainCommand
                 // No --model: a default that fits the data, and say which.
                 var (chosen, reason) = isText ? (TextModelPresets.Default, "the default for text") : ModelPresets.DefaultFor(options.ImageSize);
                 options = options with { Model = chosen };
-                if (options.Verbose > 0) Console.WriteLine($"Model: {chosen} ({reason}; choose another with --model)");
+                if (options.Verbose > 0)
+                {
+                    // Bad arguments fail first, so that a usage error prints nothing on stdout.
+                    if (isText) TextTrainRun.CheckArguments(options); else TrainRun.CheckArguments(options);
+                    Console.WriteLine($"Model: {chosen} ({reason}; choose another with --model)");
+                }
             }
             var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
             Console.WriteLine($"Report: {index}");

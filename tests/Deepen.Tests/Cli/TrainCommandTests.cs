@@ -395,7 +395,7 @@ public class TrainCommandTests
     [Fact]
     public void WithoutModelTheSeedCnnIsBuiltAndTrains()
     {
-        // No --model: the seed's CNN (Conv 32/64/128/128 with pooling, Dense 512), the smallest image size it fits.
+        // No --model on images of 46x46 or more: the seed CNN (Conv 32/64/128/128 with pooling, Dense 512).
         string output = _f.NewFolder("seed-cnn");
         DeepenRunner.Expect(0, "train", "--train", _f.Binary.Train, "--out", output, "--image-size", "48", "--epochs", "6",
             "--batch-size", "8", "--seed", "1", "--quiet");
