@@ -30,7 +30,8 @@ public sealed record AugmentSpec(double Shear, double Zoom, double Rotation, dou
             spec = key switch
             {
                 "shear" => spec with { Shear = Value() },
-                "zoom" => spec with { Zoom = Value() },
+                "zoom" => spec with { Zoom = Value() is var z && z < 1 ? z
+                    : throw new CliException(ExitCodes.Usage, $"Invalid --augment item \"{raw}\": zoom=F needs F in [0, 1) (zoom factors 1-F to 1+F), e.g. zoom=0.2.") },
                 "rotation" or "rotate" => spec with { Rotation = Value() },
                 "shift" => spec with { Shift = Value() },
                 "brightness" => spec with { Brightness = Value() },

@@ -7,24 +7,21 @@ public static class CommandRunner
 {
     /// <summary>Sets <paramref name="body"/> as the command's action.</summary>
     public static void SetBody(this Command command, Func<ParseResult, int> body) =>
-        command.SetAction(parse => Run(() => body(parse)));
+        command.SetAction(parse => Run(() => body(parse), parse));
 
-    /// <summary>Runs <paramref name="body"/>; a <see cref="CliException"/> prints its message and returns its exit code.</summary>
-    public static int Run(Func<int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>; any exception prints one error line (see <see cref="ErrorHandling"/>) and returns
+    /// its exit code.
+    /// </summary>
+    public static int Run(Func<int> body, ParseResult? parse = null)
     {
         try
         {
             return body();
         }
-        catch (CliException e)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return e.ExitCode;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Failure;
+            return ErrorHandling.Report(e, parse);
         }
     }
 }

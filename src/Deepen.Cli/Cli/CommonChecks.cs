@@ -30,13 +30,47 @@ public static class CommonChecks
         { throw new CliException(ExitCodes.Usage, $"Invalid value for --optimizer: \"{name}\". Expected sgd, adam, adamw or rmsprop.", e); }
     }
 
-    /// <summary>Loads a model file, mapping missing and unreadable files to exit codes 3 and 4.</summary>
-    public static Model LoadModel(string path)
+    /// <summary>
+    /// Loads a model file for inference, mapping missing and unreadable files to exit codes 3 and 4. The optimizer
+    /// state is left unread (no command that loads a model trains it). With <paramref name="requireFiniteWeights"/>,
+    /// a model holding NaN or infinite weights (saved from a diverged run) is refused with exit code 4.
+    /// </summary>
+    public static Model LoadModel(string path, bool requireFiniteWeights = true)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new CliException(ExitCodes.Usage, "--model needs a model file path.");
         if (!File.Exists(path)) throw new CliException(ExitCodes.NotFound, $"--model: file \"{path}\" does not exist.");
-        try { return Model.Load(path); }
+        Model model;
+        try { model = Model.Load(path, includeOptimizer: false); }
         catch (ModelFileException e) { throw new CliException(ExitCodes.BadInput, $"--model: {e.Message}", e); }
+        if (requireFiniteWeights)
+        {
+            try { RequireFiniteWeights(model, path); }
+            catch { model.Dispose(); throw; }
+        }
+        return model;
+    }
+
+    /// <summary>Refuses (exit code 4) a model with a NaN or infinite weight: its outputs would be meaningless.</summary>
+    public static void RequireFiniteWeights(Model model, string path)
+    {
+        foreach (var layer in model.Layers)
+            foreach (var w in layer.Weights)
+            {
+                using var finite = TorchSharp.torch.isfinite(w.Value).all();
+                if (!finite.item<bool>())
+                    throw new CliException(ExitCodes.BadInput, $"--model: \"{path}\" has non-finite (NaN or infinite) values in weight \"{layer.Name}/{w.Name}\"; " +
+                        "it was saved from a training run that diverged. Train it again (e.g. with a lower --lr).");
+            }
+    }
+
+    /// <summary>Refuses (exit code 4) outputs that are NaN or infinite, naming the first input that produced one.</summary>
+    public static void RequireFiniteOutputs(TorchSharp.torch.Tensor output, IReadOnlyList<string> inputs)
+    {
+        using var rows = TorchSharp.torch.isfinite(output).reshape(output.shape[0], -1).all(1);
+        var finite = rows.data<bool>().ToArray();
+        int bad = Array.IndexOf(finite, false);
+        if (bad >= 0)
+            throw new CliException(ExitCodes.BadInput, $"the model's output for \"{inputs[bad]}\" is not finite (NaN or infinite); its predictions cannot be trusted.");
     }
 
     /// <summary>The class names of a model (saved with it by <c>deepen train</c>), or "0", "1", … when it has none.</summary>

@@ -43,6 +43,8 @@ public static class DeepenCli
             Console.Error.WriteLine($"Run '{command} --help' for usage.");
             return ExitCodes.Usage;
         }
+        try { EnvironmentLimits.Apply(); }
+        catch (CliException e) { return ErrorHandling.Report(e); }
         return parse.Invoke();
     }
 

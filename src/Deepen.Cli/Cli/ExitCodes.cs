@@ -13,6 +13,8 @@ public static class ExitCodes
     public const int NotFound = 3;
     /// <summary>An input exists but cannot be read (corrupt model file, no images, strict audit failed).</summary>
     public const int BadInput = 4;
+    /// <summary>Training diverged: the loss became NaN or infinite; the last finite weights were saved.</summary>
+    public const int Diverged = 5;
 }
 
 /// <summary>An error meant for the person at the terminal, with the exit code it maps to.</summary>

@@ -34,7 +34,13 @@ public static class ModelPresets
             layers.Add(new Dense(units, activation: classes == 2 ? "sigmoid" : "softmax"));
         try
         {
+            // The weights' shapes follow from the spec and the image size: cap them before anything is allocated.
+            using var budget = ParameterBudget.Limit(ParameterBudget.MaxParameters, "the most a model may have, DEEPEN_MAX_PARAMETERS");
             return new Sequential(layers, name: Path.GetFileNameWithoutExtension(model));
+        }
+        catch (ParameterLimitException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--model \"{model}\" at --image-size {input.Width}x{input.Height} is too large: {e.Message}", e);
         }
         catch (ArgumentException e)
         {

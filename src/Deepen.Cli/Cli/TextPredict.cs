@@ -19,11 +19,12 @@ public static class TextPredict
     {
         if (string.IsNullOrWhiteSpace(modelPath) || !File.Exists(modelPath)) return null;
         Model model;
-        try { model = Model.Load(modelPath, compile: false); }
+        try { model = Model.Load(modelPath, compile: false, includeOptimizer: false); }
         catch (Exception e) when (e is Saving.ModelFileException or IOException or InvalidDataException) { return null; }
         using (model)
         {
             if (model.TextVectorization is null) return null;
+            CommonChecks.RequireFiniteWeights(model, modelPath);
             foreach (var input in inputs)
             {
                 if (Directory.Exists(input) || File.Exists(input)) continue;
@@ -40,6 +41,7 @@ public static class TextPredict
             if (data.Count > 0)
             {
                 using var output = model.Predict(data);
+                CommonChecks.RequireFiniteOutputs(output, data.FilePaths!);
                 using var complement = 1 - output;
                 using var probs = output.shape[^1] == 1 ? cat(new[] { complement, output }, -1) : output.alias();
                 var values = probs.data<float>().ToArray();

@@ -21,8 +21,7 @@ public static class TextTrainRun
         CommonChecks.Directory(o.TrainDir, "--train");
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
-        CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
         bool verbose = o.Verbose > 0;
@@ -39,6 +38,7 @@ public static class TextTrainRun
                 : null;
         TextDataset? test = o.TestDir is null ? null
             : Read(() => TextDatasetUtils.TextDatasetFromDirectory(o.TestDir, "int", train.ClassNames, o.BatchSize, shuffle: false, verbose: verbose), "--test");
+        DataWarnings.CheckText(o, train, validation, test);
         int classes = train.ClassNames.Count;
         bool binary = classes == 2;
         if (binary)
@@ -64,10 +64,16 @@ public static class TextTrainRun
         var callbacks = new List<Callback>();
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
-        var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        var backup = new BackupAndRestore(run.BackupDir);
+        callbacks.Insert(0, backup);                                      // first: the others start from the restored state
+        var nanGuard = Divergence.Guard();
+        callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
+        if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
+        var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
-        model.Save(Path.Combine(o.OutDir, "model.deepen"));
+        string modelPath = Path.Combine(o.OutDir, "model.deepen");
+        model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).Concat(test?.Skipped ?? []).DistinctBy(s => s.Path).ToList();
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "audit.json"), new JsonObject
@@ -120,7 +126,9 @@ public static class TextTrainRun
         string index = report.Save(Path.Combine(o.OutDir, "report"));
         metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
+        Divergence.ThrowIfDiverged(nanGuard, o, modelPath);
         return index;
     }
 

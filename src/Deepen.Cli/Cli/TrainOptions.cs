@@ -12,6 +12,8 @@ public sealed record TrainOptions
     public (int Height, int Width) ImageSize { get; init; } = (150, 150);
     public string ColorMode { get; init; } = "rgb";
     public string Model { get; init; } = "seed-cnn";
+    /// <summary>Why <see cref="Model"/> was chosen when the user gave no <c>--model</c> (printed once the arguments are checked), else null.</summary>
+    public string? ModelChoice { get; init; }
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 32;
     public string Optimizer { get; init; } = "adam";
@@ -23,6 +25,8 @@ public sealed record TrainOptions
     public int? EarlyStopping { get; init; }
     public int Seed { get; init; } = 42;
     public bool Strict { get; init; }
+    /// <summary>Continue an interrupted run in <see cref="OutDir"/> from its last completed epoch (see <see cref="RunFolder"/>).</summary>
+    public bool Resume { get; init; }
     public int Verbose { get; init; } = 1;
     /// <summary>Train a text classifier on class folders of .txt files (see <see cref="TextTrainRun"/>).</summary>
     public bool Text { get; init; }

@@ -24,18 +24,22 @@ public static class TrainRun
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
         ModelPresets.CheckExists(o.Model);
-        CommonChecks.OutputFolder(o.OutDir, "--out");
-        Directory.CreateDirectory(o.OutDir);
+        using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
+        if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
         string auditPath = Path.Combine(o.OutDir, "audit.json");
         var reference = o.TestDir ?? o.ValDir;
-        var audit = new AuditOptions { ReferenceDirectory = reference };
+        // Every image is converted to --color-mode, so under grayscale a colour image is data, not an anomaly.
+        var audit = new AuditOptions { ReferenceDirectory = reference, ExpectedChannels = o.ColorMode == "grayscale" ? [1, 2, 3, 4] : null };
         var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
-        var train = Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
-            batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
+        IReadOnlyList<string>? classes = null;
+        DirectoryIterator TrainFlow() => Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: classes,
+            classMode: "sparse", batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
             auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
+        var train = TrainFlow();
+        if (DataWarnings.ClassesWithImages(train, o.TrainDir) is { } kept) { classes = kept; train = TrainFlow(); }
         if (train.NumClasses < 2)
             throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
         ImageFileIterator? validation = o.ValDir is not null
@@ -43,7 +47,7 @@ public static class TrainRun
                 batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--val")
             : o.ValSplit > 0
                 // The same audit as the training subset: both split the same kept files, so no image lands in both.
-                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classMode: "sparse",
+                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
                     batchSize: o.BatchSize, shuffle: false, subset: "validation", auditReport: null, audit: audit, verbose: o.Verbose > 0), "--train")
                 : null;
         ImageFileIterator? test = o.TestDir is null ? null
@@ -61,11 +65,16 @@ public static class TrainRun
         var callbacks = new List<Callback>();
         if (o.EarlyStopping is int patience)
             callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
-        var history = model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose);
+        var backup = new BackupAndRestore(run.BackupDir);
+        callbacks.Insert(0, backup);                                      // first: the others start from the restored state
+        var nanGuard = Divergence.Guard();
+        callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
+        if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
+        var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         string modelPath = Path.Combine(o.OutDir, "model.deepen");
-        model.Save(modelPath);
+        model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
 
         var evaluation = test ?? validation;
@@ -122,7 +131,9 @@ public static class TrainRun
             index = WriteMinimalReport(model, history, train, reportDir, settings);
         }
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
+        Divergence.ThrowIfDiverged(nanGuard, o, modelPath);
         return index;
     }
 
@@ -143,7 +154,22 @@ public static class TrainRun
         if (o.LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
             throw new CliException(ExitCodes.Usage, $"Invalid value for --lr: {lr.ToString(CultureInfo.InvariantCulture)}. Expected a positive number, e.g. 0.001.");
         ModelPresets.CheckName(o.Model);
+        CheckBatchFitsMemory(o);
         return CommonChecks.Optimizer(o.Optimizer, o.LearningRate);
+    }
+
+    /// <summary>
+    /// One batch of input images as float32 may take at most a quarter of the machine's memory (what the GC reports,
+    /// a container's limit included): <c>--image-size 4096</c> with 32 images per batch would need 8 GB before any layer.
+    /// </summary>
+    static void CheckBatchFitsMemory(TrainOptions o)
+    {
+        int channels = o.Text ? 0 : o.ColorMode switch { "grayscale" => 1, "rgba" => 4, _ => 3 };
+        long bytes = (long)o.BatchSize * o.ImageSize.Height * o.ImageSize.Width * channels * sizeof(float);
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (memory > 0 && bytes > memory / 4)
+            throw new CliException(ExitCodes.Usage, FormattableString.Invariant(
+                $"--image-size {o.ImageSize.Width}x{o.ImageSize.Height} with --batch-size {o.BatchSize} needs {bytes / 1e9:F1} GB for one batch of input images alone, more than a quarter of this machine's {memory / 1e9:F1} GB. Use a smaller --image-size or --batch-size."));
     }
 
     /// <summary>Without validation or test data the report is built over the (un-augmented) training images.</summary>

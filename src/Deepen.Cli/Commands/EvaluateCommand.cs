@@ -45,6 +45,8 @@ public static class EvaluateCommand
     internal static int Print(bool json, IReadOnlyDictionary<string, double> scores, IReadOnlyList<ClassMetrics> perClassMetrics,
         long[,] confusion, int samples, int skipped, IReadOnlyList<string> classNames, string? index)
     {
+        if (!double.IsFinite(scores["loss"]))
+            throw new CliException(ExitCodes.BadInput, $"the model's loss on the data is {scores["loss"].ToString(CultureInfo.InvariantCulture)}: its outputs are not finite, so its scores cannot be trusted.");
         if (json)
         {
             var perClass = new JsonArray(perClassMetrics.Select(c => (JsonNode?)new JsonObject

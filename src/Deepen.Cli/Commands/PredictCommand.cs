@@ -33,9 +33,7 @@ public static class PredictCommand
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => ImageLoader.IsImagePath(f) && !Path.GetRelativePath(input, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-                    .Order(StringComparer.Ordinal));
+                files.AddRange(Data.FileWalker.FilesUnder(input, followLinks: true, ImageLoader.IsImagePath));   // each folder once: link cycles cut
             else if (File.Exists(input)) files.Add(input);
             else if (input.StartsWith('-'))         // System.CommandLine hands unknown options to PATH, which takes any token
                 throw new CliException(ExitCodes.Usage, $"Unrecognized option '{input}'. (To predict a file whose name starts with '-', write it as ./{input}.)");
@@ -63,6 +61,7 @@ public static class PredictCommand
             using var x = stack(images);
             images.ForEach(t => t.Dispose());
             using var output = m.Predict(x);
+            CommonChecks.RequireFiniteOutputs(output, loaded.Select(i => files[i]).ToArray());
             using var complement = 1 - output;
             using var probs = output.shape[^1] == 1 ? cat(new[] { complement, output }, -1) : output.alias();
             var values = probs.data<float>().ToArray();

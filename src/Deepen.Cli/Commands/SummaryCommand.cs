@@ -11,7 +11,7 @@ public static class SummaryCommand
         var command = new Command("summary", "Print a saved model's layers, output shapes and parameter counts.") { model };
         command.SetBody(p =>
         {
-            using var m = CommonChecks.LoadModel(p.GetValue(model)!);
+            using var m = CommonChecks.LoadModel(p.GetValue(model)!, requireFiniteWeights: false);
             m.Summary();
             if (m.ClassNames is { } names) Console.WriteLine($" Classes: {string.Join(", ", names)}");
             return ExitCodes.Ok;

@@ -31,6 +31,7 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation).", DefaultValueFactory = _ => 42 };
         var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
         var mixed = new Option<bool>("--mixed-precision") { Description = "Compute in bfloat16 with float32 weights (Keras's mixed_bfloat16 policy); fast on CPUs with AVX512-BF16/AMX and on recent GPUs." };
+        var resume = new Option<bool>("--resume") { Description = "Continue a run that was interrupted (crash, kill) from its last completed epoch, with the same weights, optimizer state and random state; give the same options again." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only errors and the report's path." };
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
@@ -38,7 +39,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
-            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, quiet,
+            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, resume, quiet,
             text, maxTokens, sequenceLength,
         };
         command.SetBody(p =>
@@ -50,20 +51,14 @@ public static class TrainCommand
                 OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
                 Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
                 LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
-                Seed = p.GetValue(seed), Strict = p.GetValue(strict), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
+                Seed = p.GetValue(seed), Strict = p.GetValue(strict), Resume = p.GetValue(resume), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
             };
             if (p.GetResult(model) is null or { Implicit: true })
             {
                 // No --model: a default that fits the data, and say which.
                 var (chosen, reason) = isText ? (TextModelPresets.Default, "the default for text") : ModelPresets.DefaultFor(options.ImageSize);
-                options = options with { Model = chosen };
-                if (options.Verbose > 0)
-                {
-                    // Bad arguments fail first, so that a usage error prints nothing on stdout.
-                    if (isText) TextTrainRun.CheckArguments(options); else TrainRun.CheckArguments(options);
-                    Console.WriteLine($"Model: {chosen} ({reason}; choose another with --model)");
-                }
+                options = options with { Model = chosen, ModelChoice = isText ? null : $"Model: {chosen} ({reason}; choose another with --model)" };
             }
             var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
             Console.WriteLine($"Report: {index}");

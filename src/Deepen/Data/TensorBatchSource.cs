@@ -5,13 +5,16 @@ namespace Deepen.Data;
 
 /// <summary>
 /// Batches over in-memory tensors, reshuffled each epoch (seeded by <see cref="Backend.SetRandomSeed"/>).
-/// The last batch may be smaller. Epoch <c>e</c>'s order depends only on the source's seed and <c>e</c>, so a run
-/// resumed at <c>initialEpoch</c> sees the orders the uninterrupted run would have seen.
+/// The last batch may be smaller.
 /// </summary>
 /// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
 public sealed class TensorBatchSource : IBatchSource
 {
-    readonly int _shuffleSeed;
+    // One generator draws each epoch's order in turn; an epoch asked for out of turn (a resumed run starting at epoch k)
+    // replays the draws from the seed, so it gets the order an uninterrupted run would have used.
+    readonly int _seed;
+    Random _random;
+    int _drawn;
 
     public TensorBatchSource(Tensor x, Tensor? y = null, int batchSize = 32, bool shuffle = false, Tensor? sampleWeight = null)
     {
@@ -25,7 +28,8 @@ public sealed class TensorBatchSource : IBatchSource
         SampleWeight = sampleWeight;
         BatchSize = Check.Positive(batchSize, nameof(batchSize));
         Shuffle = shuffle;
-        _shuffleSeed = Backend.NewShuffleRandom().Next();
+        _seed = Backend.NewShuffleSeed();
+        _random = new Random(_seed);
     }
 
     static string Loss_Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
@@ -40,15 +44,26 @@ public sealed class TensorBatchSource : IBatchSource
     /// <inheritdoc/>
     public int BatchesPerEpoch => (int)((Count + BatchSize - 1) / BatchSize);
 
+    long[] EpochOrder(int epoch)
+    {
+        if (epoch < _drawn) { _random = new Random(_seed); _drawn = 0; }
+        long[] perm;
+        do
+        {
+            perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
+            _random.Shuffle(perm);
+            _drawn++;
+        } while (_drawn <= epoch);
+        return perm;
+    }
+
     /// <inheritdoc/>
     public IEnumerable<Batch> GetBatches(int epoch)
     {
         Tensor? order = null;
         if (Shuffle)
         {
-            var perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
-            new Random(Images.Seeds.Mix(_shuffleSeed, epoch, stream: 1)).Shuffle(perm);
-            order = tensor(perm, device: X.device);
+            order = tensor(EpochOrder(epoch), device: X.device);
         }
         try
         {

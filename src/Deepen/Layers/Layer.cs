@@ -45,17 +45,11 @@ public abstract partial class Layer
     public Shape? OutputShape { get; private set; }
     /// <summary>Whether <see cref="Build(Shape)"/> has run.</summary>
     public bool Built { get; private set; }
-    /// <summary>Whether the optimizer updates this layer's trainable weights.</summary>
-    public bool Trainable { get; set; } = true;
     /// <summary>The Keras-style class name shown in summaries and saved configs.</summary>
     public virtual string ClassName => GetType().Name;
 
     /// <summary>All weights, trainable first in creation order.</summary>
     public IReadOnlyList<Weight> Weights => _weights;
-    /// <summary>The weights the optimizer updates.</summary>
-    public IEnumerable<Weight> TrainableWeights => Trainable ? _weights.Where(w => w.Trainable) : Enumerable.Empty<Weight>();
-    /// <summary>Weights the optimizer does not update.</summary>
-    public IEnumerable<Weight> NonTrainableWeights => Trainable ? _weights.Where(w => !w.Trainable) : _weights;
     /// <summary>The number of scalars in all weights (Keras's <c>count_params()</c>).</summary>
     public long CountParams() => _weights.Sum(w => w.Count);
 
@@ -145,6 +139,7 @@ public abstract partial class Layer
     /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
     protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)
     {
+        ParameterBudget.Claim(Name, name, shape);      // before the allocation: a size from a file may be absurd
         var t = empty(shape, ScalarType.Float32, Backend.Device);
         Initializers.Fill(t, initializer, fanIn, fanOut);
         var w = new Weight(name, trainable ? new TorchSharp.Modules.Parameter(t, requires_grad: true) : t, trainable);
@@ -161,6 +156,7 @@ public abstract partial class Layer
     protected void TrackLayer(Layer inner, string prefix)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        TrackTrainability(inner);
         foreach (var w in inner.Weights)
         {
             if (_weights.Contains(w)) continue;

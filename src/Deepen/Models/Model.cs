@@ -74,6 +74,9 @@ public partial class Model : IDisposable
     /// <summary>Set by callbacks to stop <c>Fit</c> after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 
+    /// <summary>Set by a callback in <c>OnTrainBegin</c> (Keras's <c>model._initial_epoch</c>, e.g. <see cref="Callbacks.BackupAndRestore"/>) to start <c>Fit</c> at a later epoch.</summary>
+    internal int? InitialEpochFromCallback { get; set; }
+
     /// <summary>The optimizer given to <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>.</summary>
     public Optimizer? Optimizer { get; private set; }
     /// <summary>The loss given to <see cref="Compile(OptimizerSpec, LossSpec, IEnumerable{object}, DTypePolicy)"/>.</summary>
@@ -85,8 +88,6 @@ public partial class Model : IDisposable
 
     /// <summary>All weights of all layers.</summary>
     public IEnumerable<Weight> Weights => Layers.SelectMany(l => l.Weights);
-    /// <summary>The weights the optimizer updates.</summary>
-    public IEnumerable<Weight> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights);
     /// <summary>Total scalars in all weights.</summary>
     public long CountParams() => Layers.Sum(l => l.CountParams());
 
@@ -139,15 +140,6 @@ public partial class Model : IDisposable
         var y = Forward(x, training, logits);
         if (y.dtype == ScalarType.Float32) return y;
         using (y) return y.to(ScalarType.Float32);
-    }
-
-    /// <summary>Binds the optimizer to the trainable weights (again if they changed since the last time).</summary>
-    internal void EnsureOptimizerBound()
-    {
-        var parameters = TrainableWeights.Select(w => (Parameter)w.Value).ToList();
-        if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
-        Optimizer!.Bind(parameters);
-        _boundParameters = parameters;
     }
 
     internal Func<Tensor, Tensor> FinalActivationFunction => Activations.Activations.Get(FinalActivation);
@@ -216,7 +208,10 @@ public partial class Model : IDisposable
     /// Reads a model written by <see cref="Save"/>. Only known layer classes are constructed (no code runs from
     /// the file); a truncated, corrupted or edited file raises a <see cref="ModelFileException"/> saying what is wrong.
     /// </summary>
-    public static Model Load(string path, bool compile = true) => ModelFile.Load(path, compile);
+    /// <param name="path">The .deepen file.</param>
+    /// <param name="compile">Restore the loss, metrics and optimizer saved with the model.</param>
+    /// <param name="includeOptimizer">Restore the optimizer's state; false leaves <c>optimizer.bin</c> unread (inference needs no optimizer).</param>
+    public static Model Load(string path, bool compile = true, bool includeOptimizer = true) => ModelFile.Load(path, compile, includeOptimizer);
 
     internal void RestoreCompile(Optimizer optimizer, Loss loss, IReadOnlyList<object> metrics)
     {

@@ -121,16 +121,24 @@ public static class ModelFile
         _ => null, // custom metric objects are not saved; compile again after loading to use them
     };
 
-    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
-    public static Model Load(string path, bool compile = true)
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/>. Sizes are checked before memory is taken: the entries' total
+    /// uncompressed size against <see cref="ModelFileLimits.MaxUncompressedBytes"/>, and the architecture's parameters
+    /// against the values the weights file holds (see <see cref="ParameterBudget"/>).
+    /// </summary>
+    /// <param name="path">The .deepen file.</param>
+    /// <param name="compile">Restore the loss, metrics and optimizer saved with the model.</param>
+    /// <param name="includeOptimizer">Restore the optimizer's state (moments, step counts); false skips the
+    /// <c>optimizer.bin</c> entry unread, as inference needs no optimizer.</param>
+    public static Model Load(string path, bool compile = true, bool includeOptimizer = true)
     {
         if (string.IsNullOrWhiteSpace(path)) throw Utils.Check.Invalid(nameof(path), path, "a file path");
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file \"{path}\" does not exist.", path);
-        var entries = ReadEntries(path);
+        var entries = ReadEntries(path, includeOptimizer: compile && includeOptimizer);
         var metadata = ParseJson(path, entries, "metadata.json");
-        if (metadata["format"]?.GetValue<string>() != Format)
+        if (Field<string>(path, metadata["format"], "metadata.json's \"format\"") != Format)
             throw new ModelFileException(path, $"metadata.json does not describe a Deepen model (format={metadata["format"]?.ToJsonString() ?? "missing"}).");
-        int version = metadata["format_version"]?.GetValue<int>() ?? 0;
+        int version = Field<int>(path, metadata["format_version"], "metadata.json's \"format_version\"");   // 0 when missing
         if (version != FormatVersion)
             throw new ModelFileException(path, $"format version {version} is not supported; this Deepen reads version {FormatVersion}.");
         var hashes = metadata["sha256"] as JsonObject ?? throw new ModelFileException(path, "metadata.json has no checksums.");
@@ -139,16 +147,33 @@ public static class ModelFile
         foreach (var (name, bytes) in entries)
         {
             if (name == "metadata.json") continue;
-            string? expected = hashes[name]?.GetValue<string>();
+            string? expected = Field<string>(path, hashes[name], $"metadata.json's checksum of {name}");
             if (expected is null) throw new ModelFileException(path, $"entry {name} has no checksum in metadata.json.");
             if (expected != Hash(bytes))
                 throw new ModelFileException(path, $"entry {name} is corrupted or was edited: its SHA-256 does not match metadata.json.");
         }
 
         var config = ParseJson(path, entries, "config.json");
+        // The weights are parsed first (their size is bounded by the file), so the architecture can be held to them.
+        Dictionary<string, Tensor> tensors;
+        try { tensors = SafeTensors.Read(entries["model.safetensors"]); }
+        catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
+        try { return Build(path, config, entries, tensors, compile); }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    static Model Build(string path, JsonObject config, Dictionary<string, byte[]> entries, Dictionary<string, Tensor> tensors, bool compile)
+    {
+        long stored = tensors.Values.Sum(t => t.numel());
         Model model;
         try
         {
+            // Headroom so that a small mismatch still gets the precise shape message below; an absurd one stops here.
+            using var budget = ParameterBudget.Limit(2 * stored + 1_000_000,
+                $"model.safetensors holds {stored:N0} values, and the architecture may not need much more");
             var modelNode = config["model"] as JsonObject ?? throw new FormatException("config.json has no \"model\" object.");
             string cls = modelNode["class_name"]?.GetValue<string>() ?? throw new FormatException("the model has no class_name.");
             var modelConfig = new LayerConfig((modelNode["config"] as JsonObject ?? throw new FormatException("the model has no config.")).DeepClone().AsObject());
@@ -164,7 +189,7 @@ public static class ModelFile
             throw new ModelFileException(path, $"the architecture in config.json cannot be rebuilt: {e.Message}", e);
         }
         if (!model.Built) throw new ModelFileException(path, "the architecture has no input shape, so its weights cannot be placed.");
-        LoadWeights(path, model, entries["model.safetensors"]);
+        LoadWeights(path, model, tensors);
         if (config["class_names"] is JsonArray classNames)
         {
             try { model.ClassNames = classNames.Select(n => n!.GetValue<string>()).ToArray(); }
@@ -197,26 +222,30 @@ public static class ModelFile
                         throw new FormatException($"compile_config has {perOutput.Length} losses and {weights?.Length} loss weights for {model.Outputs.Count} outputs.");
                     model.RestoreLosses(perOutput, weights);
                 }
-                if (entries.TryGetValue("optimizer.bin", out var state))
-                {
-                    model.EnsureOptimizerBound();
-                    optimizer.LoadState(state);
-                }
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NullReferenceException or EndOfStreamException or IOException)
             {
-                throw new ModelFileException(path, $"the compile settings or optimizer state cannot be restored: {e.Message}", e);
+                throw new ModelFileException(path, $"the compile settings cannot be restored: {e.Message}", e);
+            }
+            if (entries.TryGetValue("optimizer.bin", out var state))
+            {
+                try
+                {
+                    model.EnsureOptimizerBound();
+                    model.Optimizer!.LoadState(state);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)    // LibTorch's reader throws several types on garbage
+                {
+                    throw new ModelFileException(path, $"the optimizer state (optimizer.bin) cannot be restored: {e.Message} " +
+                        "Load with includeOptimizer: false to use the model without it.", e);
+                }
             }
         }
         return model;
     }
 
-    static void LoadWeights(string path, Model model, byte[] image)
+    static void LoadWeights(string path, Model model, Dictionary<string, Tensor> tensors)
     {
-        Dictionary<string, Tensor> tensors;
-        try { tensors = SafeTensors.Read(image); }
-        catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
-        try
         {
             var expected = model.Layers.SelectMany(l => l.Weights.Select(w => (Key: $"{l.Name}/{w.Name}", Weight: w))).ToList();
             foreach (var (key, weight) in expected)
@@ -231,32 +260,61 @@ public static class ModelFile
             if (extra.Count > 0)
                 throw new ModelFileException(path, $"the weights hold tensors the architecture has no place for: {string.Join(", ", extra)}.");
         }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
     }
 
-    static Dictionary<string, byte[]> ReadEntries(string path)
+    /// <summary>
+    /// Reads the entries into memory after checking, from the ZIP directory alone, that they are known and that their
+    /// total uncompressed size is within <see cref="ModelFileLimits.MaxUncompressedBytes"/>; an entry that inflates to
+    /// more than its directory claims is refused as it is read.
+    /// </summary>
+    static Dictionary<string, byte[]> ReadEntries(string path, bool includeOptimizer)
     {
+        // A FIFO or device reports size 0 and would block or never end; a real model file is never empty.
+        if (new FileInfo(path).Length == 0) throw new ModelFileException(path, "the file is empty (0 bytes) or not a regular file.");
         try
         {
             using var zip = ZipFile.OpenRead(path);
+            var unknown = zip.Entries.Select(e => e.FullName).Where(n => !ModelFileLimits.KnownEntries.Contains(n)).ToList();
+            if (unknown.Count > 0)
+                throw new ModelFileException(path, $"the archive holds {(unknown.Count == 1 ? "an entry" : "entries")} a Deepen model file does not have: " +
+                    $"{string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? $" and {unknown.Count - 5} more" : "")} (expected {string.Join(", ", ModelFileLimits.KnownEntries)}).");
+            var wanted = zip.Entries.Where(e => includeOptimizer || e.FullName != "optimizer.bin").ToList();
+            long total = 0;
+            foreach (var entry in wanted) total = entry.Length > ModelFileLimits.MaxUncompressedBytes ? long.MaxValue : total + entry.Length;
+            if (total > ModelFileLimits.MaxUncompressedBytes || wanted.Any(e => e.Length > Array.MaxLength))
+                throw new ModelFileException(path, FormattableString.Invariant(
+                    $"its entries inflate to {Describe(wanted)}, more than the limit of {ModelFileLimits.MaxUncompressedBytes:N0} bytes (ModelFileLimits.MaxUncompressedBytes; DEEPEN_MAX_MODEL_BYTES for the deepen command). Nothing was inflated."));
             var result = new Dictionary<string, byte[]>();
-            foreach (var entry in zip.Entries)
+            foreach (var entry in wanted)
             {
-                if (entry.Length > 16L << 30) throw new ModelFileException(path, $"entry {entry.FullName} claims {entry.Length} bytes, which is not plausible.");
+                if (result.ContainsKey(entry.FullName)) throw new ModelFileException(path, $"the archive holds entry {entry.FullName} twice.");
+                var bytes = new byte[entry.Length];
                 using var s = entry.Open();
-                using var ms = new MemoryStream();
-                s.CopyTo(ms);
-                result[entry.FullName] = ms.ToArray();
+                s.ReadExactly(bytes);
+                if (s.ReadByte() >= 0) throw new ModelFileException(path, $"entry {entry.FullName} inflates to more than the {entry.Length} bytes its directory claims.");
+                result[entry.FullName] = bytes;
             }
             if (!result.ContainsKey("metadata.json")) throw new ModelFileException(path, "the archive has no metadata.json entry: it is not a Deepen model file.");
             return result;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new ModelFileException(path, $"it is not a Deepen model file, or it is truncated or corrupted ({e.Message}).", e);
+        }
+    }
+
+    static string Describe(List<ZipArchiveEntry> entries) => string.Join(", ",
+        entries.Select(e => FormattableString.Invariant($"{e.FullName} {e.Length:N0} bytes")));
+
+    /// <summary>A JSON field's value, or a <see cref="ModelFileException"/> naming the field when it has the wrong type.</summary>
+    static T? Field<T>(string path, JsonNode? node, string field)
+    {
+        if (node is null) return default;
+        try { return node.GetValue<T>(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            throw new ModelFileException(path, $"{field} must be {(type == typeof(string) ? "a string" : "an integer")}; found {node.ToJsonString()}.", e);
         }
     }
 

@@ -66,10 +66,11 @@ public static class SafeTensors
                 if (dtype != "F32") throw new FormatException($"weight \"{name}\" has dtype {dtype}; expected F32.");
                 long[] shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw new FormatException($"weight \"{name}\" has no shape.");
                 long[] offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw new FormatException($"weight \"{name}\" has no data_offsets.");
-                long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (shape.Any(d => d < 0) || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != count * 4)
+                // Checked arithmetic: a shape whose product overflows (to 0, say) must not pass the byte-range check.
+                long? count = ModelFileLimits.ElementCount(shape);
+                if (count is null || count > dataLength / 4 || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != count * 4)
                     throw new FormatException($"weight \"{name}\" has shape [{string.Join(", ", shape)}] and byte range [{string.Join(", ", offsets)}], which do not fit the {dataLength} data bytes.");
-                var floats = MemoryMarshal.Cast<byte, float>(image.AsSpan((int)(dataStart + offsets[0]), (int)(count * 4))).ToArray();
+                var floats = MemoryMarshal.Cast<byte, float>(image.AsSpan((int)(dataStart + offsets[0]), (int)(count.Value * 4))).ToArray();
                 result[name] = tensor(floats, shape);
             }
         }

@@ -53,13 +53,22 @@ internal sealed class GraphTrainer
         foreach (var cb in cbs) cb.Model = _model;
         _model.StopTraining = false;
         var empty = new Dictionary<string, double>();
-        foreach (var cb in cbs) cb.OnTrainBegin(empty);
         _model.EnsureOptimizerBound();
+        foreach (var cb in cbs) cb.OnTrainBegin(empty);
+        if (_model.InitialEpochFromCallback is int resumed)           // a backup was restored (Keras: model._initial_epoch)
+        {
+            initialEpoch = Math.Max(initialEpoch, resumed);
+            _model.InitialEpochFromCallback = null;
+        }
 
         using var total = new Metrics.Mean("loss");
         var perOutput = _losses.Select((_, i) => new Metrics.Mean(_prefixes[i] + "loss")).ToArray();
         var metrics = CreateMetrics(ys);
-        int shuffleSeed = Backend.NewShuffleRandom().Next();      // epoch e's order depends on e only: resuming repeats it
+        var random = Backend.NewShuffleRandom();
+        // A run resumed at initialEpoch replays the earlier epochs' draws, so it gets the orders an uninterrupted run
+        // would have used (as TensorBatchSource does).
+        if (shuffle)
+            for (int skipped = 0; skipped < initialEpoch; skipped++) random.Shuffle(new long[xs[0].shape[0]]);
         long count = xs[0].shape[0];
         int batches = (int)((count + batchSize - 1) / batchSize);
         var lastLogs = new Dictionary<string, double>();
@@ -77,7 +86,7 @@ internal sealed class GraphTrainer
                 if (shuffle)
                 {
                     order = Enumerable.Range(0, (int)count).Select(i => (long)i).ToArray();
-                    new Random(Data.Images.Seeds.Mix(shuffleSeed, epoch, stream: 1)).Shuffle(order);
+                    random.Shuffle(order);
                 }
                 int step = 0;
                 for (long start = 0; start < count && !_model.StopTraining; start += batchSize)
@@ -93,8 +102,11 @@ internal sealed class GraphTrainer
                         var loss = Losses(by, outputs, perOutput, n);
                         var optimizer = _model.Optimizer!;
                         optimizer.ZeroGrad();
-                        loss.backward();
-                        optimizer.Step();
+                        if (loss.requires_grad)                 // false when every weight is frozen
+                        {
+                            loss.backward();
+                            optimizer.Step();
+                        }
                         total.Update(loss, n);
                         using (no_grad()) UpdateMetrics(metrics, by, outputs);
                         if (cbs.Count > 0) lossValue = loss.item<float>();

@@ -41,6 +41,11 @@ internal sealed class Trainer
         _model.StopTraining = false;
         var emptyLogs = new Dictionary<string, double>();
         foreach (var cb in cbs) cb.OnTrainBegin(emptyLogs);
+        if (_model.InitialEpochFromCallback is int resumed)           // a backup was restored (Keras: model._initial_epoch)
+        {
+            initialEpoch = Math.Max(initialEpoch, resumed);
+            _model.InitialEpochFromCallback = null;
+        }
 
         using var lossMean = new Metrics.Mean("loss");
         List<Metric>? metrics = null;
@@ -152,8 +157,11 @@ internal sealed class Trainer
         var loss = Loss.Compute(y, output, fused || Loss.FromLogits, w);
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
-        loss.backward();
-        optimizer.Step();
+        if (loss.requires_grad)                             // false when every weight is frozen
+        {
+            loss.backward();
+            optimizer.Step();
+        }
         lossMean.Update(loss, batch.Size);
         if (metrics.Count > 0)
         {

@@ -44,31 +44,9 @@ internal static class ClassFolders
     public static IEnumerable<string> ImagesUnder(string folder, bool followLinks) =>
         FilesUnder(folder, followLinks, ImageFormats.HasImageExtension);
 
-    /// <summary>
-    /// The files under <paramref name="folder"/> that <paramref name="accept"/> takes, as Keras walks class folders:
-    /// folders recursively in ordinal path order (links followed only with <paramref name="followLinks"/>, cycles
-    /// cut), files sorted within each folder, names starting with '.' skipped. Shared by images and text.
-    /// </summary>
-    internal static IEnumerable<string> FilesUnder(string folder, bool followLinks, Func<string, bool> accept)
-    {
-        var folders = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Walk(folder, followLinks, folders, seen, top: true);
-        foreach (var dir in folders.Order(StringComparer.Ordinal))
-            foreach (var file in Directory.EnumerateFiles(dir).Where(f => !IsHidden(Path.GetFileName(f)) && accept(f)).Order(StringComparer.Ordinal))
-                yield return file;
-    }
+    /// <summary>The files under <paramref name="folder"/> that <paramref name="accept"/> takes (see <see cref="FileWalker"/>).</summary>
+    internal static IEnumerable<string> FilesUnder(string folder, bool followLinks, Func<string, bool> accept) =>
+        FileWalker.FilesUnder(folder, followLinks, accept);
 
-    static void Walk(string dir, bool followLinks, List<string> folders, HashSet<string> seen, bool top)
-    {
-        var info = new DirectoryInfo(dir);
-        if (!top && info.LinkTarget is not null && !followLinks) return;
-        string real = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
-        if (!seen.Add(real)) return;                                  // a link cycle
-        folders.Add(dir);
-        foreach (var sub in Directory.EnumerateDirectories(dir))
-            if (!IsHidden(Path.GetFileName(sub))) Walk(sub, followLinks, folders, seen, top: false);
-    }
-
-    internal static bool IsHidden(string name) => name.StartsWith('.');
+    internal static bool IsHidden(string name) => FileWalker.IsHidden(name);
 }

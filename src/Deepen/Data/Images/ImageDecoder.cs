@@ -97,6 +97,14 @@ internal static class ImageDecoder
                 ? new ImageDecodeException(AnomalyKind.Truncated, $"the file ends after {data.Length} bytes, inside the {name} header")
                 : new ImageDecodeException(AnomalyKind.Corrupt, $"the {name} header could not be decoded: its structure is invalid");
         }
+        int w = codec.Info.Width, h = codec.Info.Height;
+        long pixels = (long)w * h;
+        if (pixels > ImageLimits.MaxImagePixels)
+        {
+            codec.Dispose();
+            throw new ImageDecodeException(AnomalyKind.ExtremeSize, FormattableString.Invariant(
+                $"the image is {w}x{h} = {pixels:N0} pixels, more than the limit of {ImageLimits.MaxImagePixels:N0} (ImageLimits.MaxImagePixels; DEEPEN_MAX_IMAGE_PIXELS for the deepen command); it was not decoded"));
+        }
         return codec;
     }
 

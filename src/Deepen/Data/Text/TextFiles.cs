@@ -19,7 +19,13 @@ internal static class TextFiles
     public static (string? Text, string? Problem) Read(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length > TextLimits.MaxFileBytes)
+                return (null, FormattableString.Invariant($"too large ({length:N0} bytes; the limit is {TextLimits.MaxFileBytes:N0}, TextLimits.MaxFileBytes or DEEPEN_MAX_TEXT_BYTES)"));
+            bytes = File.ReadAllBytes(path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, $"unreadable ({e.Message})");
@@ -34,6 +40,8 @@ internal static class TextFiles
         }
         if (text.Contains('\0')) return (null, "binary (contains NUL characters)");
         if (string.IsNullOrWhiteSpace(text)) return (null, "empty (whitespace only)");
+        if (TextLimits.LongestLine(text) is int line && line > TextLimits.MaxLineCharacters)
+            return (null, FormattableString.Invariant($"a line of {line:N0} characters, longer than the limit of {TextLimits.MaxLineCharacters:N0} (TextLimits.MaxLineCharacters or DEEPEN_MAX_LINE_CHARS)"));
         return (text, null);
     }
 

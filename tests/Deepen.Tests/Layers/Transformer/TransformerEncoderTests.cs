@@ -76,10 +76,9 @@ public class TransformerEncoderTests
         var model = new Sequential(new TokenAndPositionEmbedding(7, 8, 16, inputShape: 8), new TransformerEncoder(32, 2),
             new GlobalAveragePooling1D(), new Dense(1, "sigmoid"));
         model.Compile("adam", "binary_crossentropy", ["accuracy"]);
-        model.Fit(x, y, epochs: 12, batchSize: 32, verbose: 0);
+        model.Fit(x, y, epochs: 8, batchSize: 32, verbose: 0);
         double accuracy = model.Evaluate(xTest, yTest, verbose: 0)["accuracy"];
-        // 0.920 here (0.897 after 8 epochs, 0.903 after 10); without positions the order is invisible (chance: 0.5).
-        Assert.True(accuracy >= 0.85, $"Transformer test accuracy {accuracy:F3}");
+        Assert.True(accuracy >= 0.9, $"Transformer test accuracy {accuracy:F3}");
     }
 
     [Fact]
