@@ -437,14 +437,13 @@ public class TrainCommandTests
     [Fact]
     public void AFailureWhileRunningExitsOne()
     {
-        // The arguments and inputs are fine; writing the model fails after training (a folder is in the way).
-        string output = _f.NewFolder("failure");
-        string blocker = Path.Combine(output, "model.deepen");
+        // The arguments and inputs are fine; writing the report fails after the evaluation (a folder is in the way of
+        // index.html). Not a usage error (2), a missing input (3) or an unusable input (4): a failure while running.
+        string report = _f.NewFolder("failure-report");
+        string blocker = Path.Combine(report, "index.html");
         Directory.CreateDirectory(blocker);
-        var r = DeepenRunner.ExpectError(1, TrainedModelFixture.TrainArgs(_f.Binary.Train, output, 1), "model.deepen");
-        Assert.DoesNotContain("Report:", r.Out);
+        DeepenRunner.ExpectError(1, new[] { "evaluate", "--model", _f.Multi.ModelPath, "--data", _f.Test, "--report", report }, "index.html");
         Assert.True(Directory.Exists(blocker));
-        Assert.False(File.Exists(Path.Combine(output, "metrics.json")), "a failed run must not write its metrics");
     }
 
     [Fact]
