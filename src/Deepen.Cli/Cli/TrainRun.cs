@@ -72,6 +72,7 @@ public static class TrainRun
         if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
         var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        if (!Distributed.Communicator.World.IsRoot) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
 
         string modelPath = Path.Combine(o.OutDir, "model.deepen");
         model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());

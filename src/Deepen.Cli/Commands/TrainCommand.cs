@@ -36,14 +36,17 @@ public static class TrainCommand
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
+        var workers = new Option<int>("--workers") { Description = "Train data-parallel in N processes on this machine (runs mpirun -np N; needs Open MPI). Under mpirun, leave it out.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
             train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, resume, quiet,
-            text, maxTokens, sequenceLength,
+            text, maxTokens, sequenceLength, workers,
         };
         command.SetBody(p =>
         {
+            // Started without MPI and asked for several workers: run this command again under mpirun (which sets the ranks' environment).
+            if (p.GetValue(workers) != 1 && !Deepen.Distributed.Communicator.IsLaunchedDistributed) return WorkersLaunch.Run(p, p.GetValue(workers));
             bool isText = p.GetValue(text);
             var options = new TrainOptions
             {
@@ -60,8 +63,9 @@ public static class TrainCommand
                 var (chosen, reason) = isText ? (TextModelPresets.Default, "the default for text") : ModelPresets.DefaultFor(options.ImageSize);
                 options = options with { Model = chosen, ModelChoice = isText ? null : $"Model: {chosen} ({reason}; choose another with --model)" };
             }
+            using var rank = WorkersLaunch.ForThisRank(ref options); // Distributed: ranks other than 0 print nothing and write into a private folder
             var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
-            Console.WriteLine($"Report: {index}");
+            if (rank.IsRoot) Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;
         });
         return command;

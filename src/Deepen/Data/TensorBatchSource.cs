@@ -1,3 +1,4 @@
+using Deepen.Distributed;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Deepen.Data;
 /// The last batch may be smaller.
 /// </summary>
 /// <example><code>var source = new TensorBatchSource(x, y, batchSize: 64, shuffle: true);</code></example>
-public sealed class TensorBatchSource : IBatchSource
+public sealed class TensorBatchSource : IShardedBatchSource
 {
     // One generator draws each epoch's order in turn; an epoch asked for out of turn (a resumed run starting at epoch k)
     // replays the draws from the seed, so it gets the order an uninterrupted run would have used.
@@ -58,23 +59,30 @@ public sealed class TensorBatchSource : IBatchSource
     }
 
     /// <inheritdoc/>
-    public IEnumerable<Batch> GetBatches(int epoch)
+    public IEnumerable<Batch> GetBatches(int epoch) => GetBatches(epoch, Shard.Whole).Select(b => b!);
+
+    /// <inheritdoc/>
+    public IEnumerable<Batch?> GetBatches(int epoch, Shard shard)
     {
         Tensor? order = null;
         if (Shuffle)
         {
-            order = tensor(EpochOrder(epoch), device: X.device);
+            var perm = EpochOrder(epoch);
+            shard.CheckOrder(perm.Select(i => (int)i).ToArray());
+            order = tensor(perm, device: X.device);
         }
         try
         {
             for (long start = 0; start < Count; start += BatchSize)
             {
-                long n = Math.Min(BatchSize, Count - start);
-                if (order is null)
-                    yield return new Batch(X.narrow(0, start, n), Y?.narrow(0, start, n), SampleWeight?.narrow(0, start, n));
+                var (offset, n) = shard.Rows((int)Math.Min(BatchSize, Count - start));
+                if (n == 0)
+                    yield return null;
+                else if (order is null)
+                    yield return new Batch(X.narrow(0, start + offset, n), Y?.narrow(0, start + offset, n), SampleWeight?.narrow(0, start + offset, n));
                 else
                 {
-                    using var idx = order.narrow(0, start, n);
+                    using var idx = order.narrow(0, start + offset, n);
                     yield return new Batch(X.index_select(0, idx.to(X.device)), Y?.index_select(0, idx.to(Y.device)),
                         SampleWeight?.index_select(0, idx.to(SampleWeight.device)));
                 }

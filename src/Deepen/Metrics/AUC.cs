@@ -58,6 +58,10 @@ public sealed class AUC : Metric
     static double Div(double a, double b) => b == 0 ? 0 : a / b;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables =>
+        [State(ref _tp, _thresholds.Length), State(ref _fp, _thresholds.Length), State(ref _tn, _thresholds.Length), State(ref _fn, _thresholds.Length)];
+
+    /// <inheritdoc/>
     public override void ResetState()
     {
         foreach (var t in new[] { _tp, _fp, _tn, _fn }) t?.Dispose();

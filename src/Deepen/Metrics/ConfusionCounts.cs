@@ -41,6 +41,9 @@ public abstract class ConfusionCounts : Metric
     protected double FalseNegatives => _fn?.item<double>() ?? 0;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> Variables => [State(ref _tp), State(ref _fp), State(ref _fn)];
+
+    /// <inheritdoc/>
     public override void ResetState()
     {
         _tp?.Dispose(); _fp?.Dispose(); _fn?.Dispose();

@@ -6,8 +6,7 @@ namespace Deepen.Metrics;
 /// <example><code>var m = new Mean("loss"); m.Update(lossTensor, batchSize); m.Result();</code></example>
 public sealed class Mean : IDisposable
 {
-    Tensor? _sum;
-    long _count;
+    Tensor? _sum, _count;
 
     public Mean(string name) => Name = name;
     public string Name { get; }
@@ -20,10 +19,20 @@ public sealed class Mean : IDisposable
         var v = scalar.detach().to(ScalarType.Float64) * count;
         if (_sum is null) _sum = v.clone().DetachFromDisposeScope();
         else _sum.add_(v);
-        _count += count;
+        _count ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope();
+        _count.add_(count);
     }
 
-    public double Result() => _count == 0 ? double.NaN : _sum!.item<double>() / _count;
-    public void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    public double Result()
+    {
+        double count = _count?.item<double>() ?? 0;
+        return count == 0 ? double.NaN : _sum!.item<double>() / count;
+    }
+
+    /// <summary>The state tensors, weighted sum and count (Keras's <c>variables</c>), created as zeros when empty.</summary>
+    public IReadOnlyList<Tensor> Variables =>
+        [_sum ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope(), _count ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope()];
+
+    public void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
     public void Dispose() => ResetState();
 }

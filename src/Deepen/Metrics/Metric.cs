@@ -24,6 +24,16 @@ public abstract class Metric : IDisposable
     /// <summary>Clears the accumulated state.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// The state tensors, as Keras's <c>metric.variables</c>: float64 counts and sums whose element-wise sum over runs on
+    /// disjoint data is the state of one run on all of it (data-parallel training sums them over the ranks).
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> Variables => Array.Empty<Tensor>();
+
+    /// <summary>A state tensor, created as zeros of <paramref name="shape"/> when nothing was accumulated yet.</summary>
+    protected static Tensor State(ref Tensor? state, params long[] shape) =>
+        state ??= zeros(shape, ScalarType.Float64).DetachFromDisposeScope();
+
     /// <summary>Adds <paramref name="value"/> into an accumulator tensor, creating it (outside any dispose scope) on first use.</summary>
     protected static void Accumulate(ref Tensor? acc, Tensor value)
     {
@@ -46,8 +56,7 @@ public abstract class Metric : IDisposable
 /// <summary>A metric that is a mean of per-element values (the accuracies).</summary>
 public abstract class MeanMetricWrapper : Metric
 {
-    Tensor? _sum;
-    long _count;
+    Tensor? _sum, _count;
 
     /// <summary>Per-sample values for a batch.</summary>
     protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
@@ -58,14 +67,20 @@ public abstract class MeanMetricWrapper : Metric
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var v = Values(yTrue, yPred);
-        _count += v.numel();
         Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
+        State(ref _count).add_(v.numel());
     }
 
     /// <inheritdoc/>
-    public override double Result() => _count == 0 ? 0 : _sum!.item<double>() / _count;
+    public override double Result()
+    {
+        double count = _count?.item<double>() ?? 0;
+        return count == 0 ? 0 : _sum!.item<double>() / count;
+    }
     /// <inheritdoc/>
-    public override void ResetState() { _sum?.Dispose(); _sum = null; _count = 0; }
+    public override IReadOnlyList<Tensor> Variables => [State(ref _sum), State(ref _count)];
     /// <inheritdoc/>
-    public override void Dispose() { _sum?.Dispose(); base.Dispose(); }
+    public override void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
+    /// <inheritdoc/>
+    public override void Dispose() { ResetState(); base.Dispose(); }
 }

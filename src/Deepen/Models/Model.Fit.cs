@@ -31,6 +31,7 @@ public partial class Model
         IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Fit));
+        Distributed.DataParallel.Prepare(); // Distributed: unseeded ranks agree on a seed before the data is shuffled
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckEpochs(epochs, initialEpoch, verbose);

@@ -48,6 +48,7 @@ internal sealed class GraphTrainer
     public History Fit(Tensor[] xs, Tensor[] ys, int epochs, int batchSize, (Tensor[] X, Tensor[] Y)? validation, bool shuffle,
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
+        Distributed.DataParallel.ThrowIfDistributed("Fit on a model with several inputs or outputs"); // Distributed: not sharded yet
         var history = new History();
         var cbs = (callbacks ?? Enumerable.Empty<Callback>()).ToList();
         foreach (var cb in cbs) cb.Model = _model;

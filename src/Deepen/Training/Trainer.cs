@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Deepen.Callbacks;
 using Deepen.Data;
+using Deepen.Distributed;
 using Deepen.Losses;
 using Deepen.Metrics;
 using Deepen.Models;
@@ -34,6 +35,7 @@ internal sealed class Trainer
     public History Fit(IBatchSource train, int epochs, IBatchSource? validation, IDictionary<int, double>? classWeight,
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
+        using var parallel = DataParallel.Start(_model, ref train, ref validation, ref callbacks, ref verbose); // Distributed: shard the data; rank 0 prints and writes
         var history = new History();
         WarnIfEmulated(verbose);
         var cbs = (callbacks ?? Enumerable.Empty<Callback>()).ToList();
@@ -73,6 +75,7 @@ internal sealed class Trainer
                         {
                             Loss.ValidateTargets(batch.Y, _model.OutputShape!);
                             _model.EnsureOptimizerBound();
+                            parallel?.BroadcastWeights(); // Distributed: start from rank 0's weights
                             metrics = CreateMetrics(batch.Y);
                             metrics.ForEach(m => m.ResetState());
                             if (classWeight is not null) classWeights = ClassWeightTable(classWeight);
@@ -87,10 +90,12 @@ internal sealed class Trainer
                     }
                     step++;
                     if (bar is not null && bar.ShouldDraw(step)) bar.Update(step, Logs(lossMean, metrics!, null));
+                    parallel?.SyncStop(); // Distributed: all ranks stop together
                     if (_model.StopTraining) break;
                 }
                 if (step == 0) throw new ArgumentException("The training data yielded no batches.");
 
+                parallel?.SumStates(lossMean, metrics!); // Distributed: the epoch's loss and metrics over all ranks
                 var logs = Logs(lossMean, metrics!, null);
                 if (validation is not null)
                     foreach (var (k, v) in EvaluateInternal(validation, metrics!, verbose: 0)) logs["val_" + k] = v;
@@ -100,6 +105,7 @@ internal sealed class Trainer
                 lastLogs = logs;
             }
         }
+        catch (Exception e) when (parallel?.Fail(e) == true) { throw; } // Distributed: a failing rank ends every rank with its message
         finally
         {
             classWeights?.Dispose();
@@ -160,6 +166,7 @@ internal sealed class Trainer
         if (loss.requires_grad)                             // false when every weight is frozen
         {
             loss.backward();
+            DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
             optimizer.Step();
         }
         lossMean.Update(loss, batch.Size);
@@ -218,6 +225,7 @@ internal sealed class Trainer
             if (bar is not null && bar.ShouldDraw(step)) bar.Update(step, Logs(lossMean, metrics!, null));
         }
         if (step == 0) throw new ArgumentException("The evaluation data yielded no batches.");
+        if (data is ShardedSource) DataParallel.Current?.SumStates(lossMean, metrics!); // Distributed: validation over all ranks
         var logs = Logs(lossMean, metrics!, null);
         bar?.Finish(step, logs);
         return logs;

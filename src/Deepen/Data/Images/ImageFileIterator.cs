@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Deepen.Data.Audit;
+using Deepen.Distributed;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace Deepen.Data.Images;
 /// var train = new ImageDataGenerator(rescale: 1 / 255.0).FlowFromDirectory("data/train", targetSize: (150, 150), classMode: "binary");
 /// foreach (var batch in train.GetBatches(epoch: 0)) using (batch) Console.WriteLine(string.Join("x", batch.X.shape));
 /// </code></example>
-public abstract class ImageFileIterator : IBatchSource
+public abstract class ImageFileIterator : IShardedBatchSource
 {
     readonly ImageFileList _files;
     readonly ConcurrentDictionary<int, bool> _failed = new();
@@ -105,16 +106,29 @@ public abstract class ImageFileIterator : IBatchSource
     }
 
     /// <inheritdoc/>
-    public IEnumerable<Batch> GetBatches(int epoch)
+    public IEnumerable<Batch> GetBatches(int epoch) => GetBatches(epoch, Shard.Whole).OfType<Batch>();
+
+    /// <summary>
+    /// This rank's part of each batch of epoch <paramref name="epoch"/> (null where it is empty or none of its files
+    /// decode): only its files are decoded, with the augmentation a single process would draw for them.
+    /// </summary>
+    public IEnumerable<Batch?> GetBatches(int epoch, Shard shard)
     {
         if (Samples == 0) yield break;
-        var batches = EpochOrder(epoch).Chunk(BatchSize).ToArray();
+        var order = EpochOrder(epoch);
+        shard.CheckOrder(order.ToArray());
+        var batches = order.Chunk(BatchSize).ToArray();
+        var parts = batches.Select(b => { var (start, n) = shard.Rows(b.Length); return (Start: start, Files: b.AsSpan(start, n).ToArray()); }).ToArray();
         var augmentation = new Random(Seeds.Mix(Seed, epoch, 2));
         using var prefetcher = new BatchPrefetcher(Pipeline.WorkerCount, DecodeSlot, Pipeline.WorkerNice);
-        foreach (var job in prefetcher.Run(batches, Pipeline.MaxQueueSize, _slotBytes))
+        using var jobs = prefetcher.Run(parts.Where(p => p.Files.Length > 0).Select(p => p.Files).ToArray(), Pipeline.MaxQueueSize, _slotBytes).GetEnumerator();
+        for (int b = 0; b < batches.Length; b++)
         {
-            var batch = Assemble(job, augmentation, epoch);
-            if (batch is not null) yield return batch;
+            // Drawn for the whole batch, as in a single process, then this rank's rows.
+            var parameters = Generator?.DrawTransforms(augmentation, batches[b].Length, TargetSize.Rows, TargetSize.Cols);
+            if (parts[b].Files.Length == 0) { yield return null; continue; }
+            jobs.MoveNext();
+            yield return Assemble(jobs.Current, parameters?.AsSpan(parts[b].Start, parts[b].Files.Length).ToArray(), epoch);
         }
     }
 
@@ -132,10 +146,9 @@ public abstract class ImageFileIterator : IBatchSource
 
     sealed class KnownFailure : Exception { }
 
-    Batch? Assemble(DecodeJob job, Random augmentation, int epoch)
+    Batch? Assemble(DecodeJob job, TransformParameters[]? parameters, int epoch)
     {
         int n = job.Indices.Length, h = TargetSize.Rows, w = TargetSize.Cols, c = ColorMode.Channels();
-        var parameters = Generator?.DrawTransforms(augmentation, n, h, w);
         var ok = new List<int>(n);
         for (int s = 0; s < n; s++)
         {
