@@ -29,6 +29,18 @@ public static class TextModelPresets
             throw new CliException(ExitCodes.Usage, $"Invalid value for --model with --text: \"{model}\". Expected one of {string.Join(", ", Names)}.");
     }
 
+    /// <summary>The global gradient norm the recurrent presets clip at (Keras's <c>global_clipnorm</c>).</summary>
+    public const double RecurrentGlobalClipnorm = 1.0;
+
+    /// <summary>
+    /// The optimizer for <paramref name="model"/>: recurrent presets (text-lstm) clip the gradients' global norm at
+    /// <see cref="RecurrentGlobalClipnorm"/>, as Keras users do against exploding LSTM gradients, unless it clips already.
+    /// </summary>
+    public static Optimizers.Optimizer WithClipping(string model, Optimizers.Optimizer optimizer) =>
+        model.Equals("text-lstm", StringComparison.OrdinalIgnoreCase) && optimizer is { Clipnorm: null, Clipvalue: null, GlobalClipnorm: null }
+            ? Optimizers.OptimizerRegistry.FromConfig(optimizer.Name, optimizer.GetConfig().Set("global_clipnorm", RecurrentGlobalClipnorm))
+            : optimizer;
+
     /// <summary>The model's TextVectorization, before it is adapted.</summary>
     public static TextVectorization Vectorizer(string model, int maxTokens, int sequenceLength) => model.ToLowerInvariant() switch
     {

@@ -17,7 +17,7 @@ public static class TextTrainRun
     /// <summary>Runs the training and returns the path of the report's index.html.</summary>
     public static string Execute(TrainOptions o)
     {
-        var optimizer = CheckArguments(o);
+        var optimizer = TextModelPresets.WithClipping(o.Model, CheckArguments(o));
         CommonChecks.Directory(o.TrainDir, "--train");
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
@@ -67,6 +67,7 @@ public static class TextTrainRun
         var backup = new BackupAndRestore(run.BackupDir);
         callbacks.Insert(0, backup);                                      // first: the others start from the restored state
         var nanGuard = Divergence.Guard();
+        var keptEpoch = KeptEpoch.Attach(callbacks, o, validation is not null);   // before the NaN guard: a divergence's restore wins
         callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
         if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
         var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
@@ -86,9 +87,9 @@ public static class TextTrainRun
         IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: verbose ? 2 : 0);
         var metrics = new JsonObject
         {
-            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][^1]))),
+            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][keptEpoch.Index(history)]))),
             ["validation"] = validation is null ? null
-                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][^1]))),
+                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][keptEpoch.Index(history)]))),
             ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
             ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["epochs_run"] = history.Epochs.Count,
@@ -127,6 +128,7 @@ public static class TextTrainRun
         string index = report.Save(Path.Combine(o.OutDir, "report"));
         metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        keptEpoch.Describe(metrics, history, o.Verbose);
         metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
         Divergence.ThrowIfDiverged(nanGuard, o, modelPath);

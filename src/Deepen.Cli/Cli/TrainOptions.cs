@@ -23,6 +23,8 @@ public sealed record TrainOptions
     public bool MixedPrecision { get; init; }
     /// <summary>EarlyStopping patience on val_loss (restoring the best weights), or null.</summary>
     public int? EarlyStopping { get; init; }
+    /// <summary>Save the last epoch's weights instead of the best validation epoch's (see <see cref="KeptEpoch"/>).</summary>
+    public bool KeepLast { get; init; }
     public int Seed { get; init; } = 42;
     public bool Strict { get; init; }
     /// <summary>Continue an interrupted run in <see cref="OutDir"/> from its last completed epoch (see <see cref="RunFolder"/>).</summary>

@@ -28,6 +28,7 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the optimizer's Keras default)." };
         var augment = new Option<string?>("--augment") { Description = "Augmentations, e.g. shear=0.2,zoom=0.2,flip (also rotation=DEG, shift=F, brightness=F, vflip)." };
         var early = new Option<int?>("--early-stopping") { Description = "Stop when val_loss has not improved for N epochs (restores the best weights)." };
+        var keepLast = new Option<bool>("--keep-last") { Description = "Save the last epoch's weights (default with validation data: the epoch with the lowest val_loss)." };
         var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation).", DefaultValueFactory = _ => 42 };
         var strict = new Option<bool>("--strict") { Description = "Fail before training if the data audit marks any file (default: skip them)." };
         var mixed = new Option<bool>("--mixed-precision") { Description = "Compute in bfloat16 with float32 weights (Keras's mixed_bfloat16 policy); fast on CPUs with AVX512-BF16/AMX and on recent GPUs." };
@@ -40,7 +41,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
-            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, seed, strict, mixed, resume, quiet,
+            train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, keepLast, seed, strict, mixed, resume, quiet,
             text, maxTokens, sequenceLength, workers,
         };
         command.SetBody(p =>
@@ -54,6 +55,7 @@ public static class TrainCommand
                 OutDir = p.GetValue(output)!, ImageSize = ImageSize.Parse(p.GetValue(size)!), ColorMode = p.GetValue(color)!,
                 Model = p.GetValue(model)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
                 LearningRate = p.GetValue(lr), Augment = AugmentSpec.Parse(p.GetValue(augment)), EarlyStopping = p.GetValue(early),
+                KeepLast = p.GetValue(keepLast),
                 Seed = p.GetValue(seed), Strict = p.GetValue(strict), Resume = p.GetValue(resume), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
             };

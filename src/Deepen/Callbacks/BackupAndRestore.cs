@@ -57,7 +57,7 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
             var weights = Model.Weights.ToList();
             if (tensors.Count != weights.Count)
                 throw new InvalidOperationException($"The backup in {BackupDir} holds {tensors.Count} weights; the model has {weights.Count}. It belongs to another model: delete it to start afresh.");
-            Model.SetWeights(Enumerable.Range(0, weights.Count).Select(i => tensors[i.ToString(CultureInfo.InvariantCulture)]).ToList());
+            Model.SetWeightsTorchLayout(Enumerable.Range(0, weights.Count).Select(i => tensors[i.ToString(CultureInfo.InvariantCulture)]).ToList());
         }
         finally
         {

@@ -51,13 +51,13 @@ public sealed class EarlyStopping : Callback
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         if (epoch < StartFromEpoch || MonitorMode.Read(logs, Monitor, nameof(EarlyStopping)) is not double current) return;
-        if (RestoreBestWeights && _bestWeights is null) _bestWeights = Model.GetWeights();
+        if (RestoreBestWeights && _bestWeights is null) _bestWeights = Model.GetWeightsTorchLayout();
         _wait++;
         if (MonitorMode.Improved(current, _best, MinDelta, _maximize))
         {
             _best = current;
             BestEpoch = epoch;
-            if (RestoreBestWeights) { DisposeBest(); _bestWeights = Model.GetWeights(); }
+            if (RestoreBestWeights) { DisposeBest(); _bestWeights = Model.GetWeightsTorchLayout(); }
             if (Baseline is null || MonitorMode.Improved(current, Baseline.Value, MinDelta, _maximize)) _wait = 0;
             return;
         }
@@ -74,7 +74,7 @@ public sealed class EarlyStopping : Callback
         if (RestoreBestWeights && _bestWeights is not null)
         {
             if (Verbose > 0) Console.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
-            Model.SetWeights(_bestWeights);
+            Model.SetWeightsTorchLayout(_bestWeights);
         }
         DisposeBest();
     }

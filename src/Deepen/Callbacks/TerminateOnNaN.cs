@@ -73,7 +73,7 @@ public sealed class TerminateOnNaN(bool restoreLastFiniteWeights = false) : Call
     {
         if (TerminatedAtEpoch is not null && _lastFinite is not null)
         {
-            Model.SetWeights(_lastFinite);
+            Model.SetWeightsTorchLayout(_lastFinite);
             RestoredEpoch = _snapshotEpoch;
         }
         Release();
@@ -82,7 +82,7 @@ public sealed class TerminateOnNaN(bool restoreLastFiniteWeights = false) : Call
     void Snapshot(int epoch)
     {
         Release();
-        _lastFinite = Model.GetWeights();
+        _lastFinite = Model.GetWeightsTorchLayout();
         _snapshotEpoch = epoch;
     }
 

@@ -19,6 +19,8 @@ public static class LayerRegistry
         ["MaxPooling2D"] = Bind<MaxPooling2D>,
         ["AveragePooling2D"] = Bind<AveragePooling2D>,
         ["GlobalAveragePooling2D"] = Bind<GlobalAveragePooling2D>,
+        ["GlobalMaxPooling2D"] = Bind<GlobalMaxPooling2D>,
+        ["UpSampling2D"] = Bind<UpSampling2D>,
         ["BatchNormalization"] = Bind<BatchNormalization>,
         ["Embedding"] = Bind<Embedding>,
         ["SimpleRNN"] = Bind<SimpleRNN>,

@@ -9,6 +9,15 @@ namespace Deepen.Layers;
 /// </summary>
 public sealed class Weight
 {
+    /// <summary>
+    /// A free-standing variable (Keras's <c>backend.Variable(value, name=...)</c>), e.g. for
+    /// <see cref="Optimizers.Optimizer.ApplyGradients"/>. A trainable one holds a copy of the value as a parameter.
+    /// </summary>
+    /// <example><code>var v = new Weight(torch.tensor(new[] { 1f, 2f }), name: "kernel");</code></example>
+    public Weight(Tensor value, string name = "variable", bool trainable = true)
+        : this(name, trainable ? new TorchSharp.Modules.Parameter(value.to(ScalarType.Float32).detach().clone(), requires_grad: true)
+            : value.to(ScalarType.Float32).detach().clone(), trainable) { }
+
     internal Weight(string name, Tensor value, bool trainable)
     {
         Name = name;
@@ -27,7 +36,33 @@ public sealed class Weight
     /// <summary>The number of scalars it holds.</summary>
     public long Count => Value.numel();
 
-    /// <summary>Copies <paramref name="source"/> into this weight (shapes must match).</summary>
+    /// <summary>How the stored (LibTorch) layout maps to Keras's; set by the layer that owns the weight.</summary>
+    internal KerasWeightLayout Layout { get; set; } = KerasWeightLayout.Same;
+
+    /// <summary>The shape in Keras's layout, e.g. (in, units) for a Dense kernel stored as (units, in).</summary>
+    public long[] KerasShape => Layout.ToKeras(Value).shape;
+
+    /// <summary>A copy of the value in Keras's layout (Keras's <c>variable.numpy()</c>).</summary>
+    public Tensor KerasValue()
+    {
+        using var _ = no_grad();
+        using var view = Layout.ToKeras(Value.detach());
+        return view.contiguous().clone();
+    }
+
+    /// <summary>Copies a value given in Keras's layout into this weight (Keras's <c>variable.assign</c>).</summary>
+    public void AssignKeras(Tensor source)
+    {
+        var expected = KerasShape;
+        if (!source.shape.SequenceEqual(expected))
+            throw new ArgumentException(
+                $"Weight `{Name}` has shape ({string.Join(", ", expected)}) in Keras's layout, which is not compatible with the provided weight shape ({string.Join(", ", source.shape)}).", nameof(source));
+        using var _ = no_grad();
+        using var stored = Layout.FromKeras(source.to(Value.dtype, Value.device), Value.shape);
+        Value.copy_(stored);
+    }
+
+    /// <summary>Copies <paramref name="source"/>, in the stored (LibTorch) layout, into this weight (shapes must match).</summary>
     public void Assign(Tensor source)
     {
         if (!source.shape.SequenceEqual(Value.shape))

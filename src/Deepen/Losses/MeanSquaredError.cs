@@ -6,6 +6,16 @@ namespace Deepen.Losses;
 /// <example><code>model.Compile("sgd", new MeanSquaredError());</code></example>
 public sealed class MeanSquaredError : Loss
 {
+    /// <summary>Keras's <c>keras.losses.MeanSquaredError</c>.</summary>
+    public MeanSquaredError(string? reduction = "sum_over_batch_size") : base(reduction)
+    {
+
+    }
+
+    /// <inheritdoc/>
     public override string Name => "mean_squared_error";
-    protected override Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits) => (yPred - yTrue).square().mean(new long[] { -1 });
+
+    /// <inheritdoc/>
+    protected override Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits) =>
+        (yPred - yTrue).square().mean(new long[] { -1 });
 }

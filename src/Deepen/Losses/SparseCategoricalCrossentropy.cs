@@ -4,15 +4,30 @@ namespace Deepen.Losses;
 
 /// <summary>
 /// Cross-entropy for integer class labels, as Keras's "sparse_categorical_crossentropy": targets of shape
-/// [batch] or [batch, 1] holding 0 … classes − 1.
+/// [batch] or [batch, 1] holding 0 … classes − 1. With <c>ignoreClass</c>, targets of that value count neither in
+/// the sum nor in the mean (Keras masks them: the mean is over the other entries).
 /// </summary>
-/// <example><code>model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);</code></example>
+/// <example><code>model.Compile("adam", new SparseCategoricalCrossentropy(ignoreClass: 0), ["accuracy"]);</code></example>
 public sealed class SparseCategoricalCrossentropy : Loss
 {
-    /// <param name="fromLogits">Whether predictions are logits.</param>
-    public SparseCategoricalCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+    /// <summary>Keras's <c>keras.losses.SparseCategoricalCrossentropy</c>.</summary>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string? reduction = "sum_over_batch_size")
+        : base(reduction)
+    {
+        FromLogits = fromLogits;
+        IgnoreClass = ignoreClass;
+    }
 
+    /// <summary>A target value whose entries are left out of the loss, or null.</summary>
+    public int? IgnoreClass { get; }
+    /// <inheritdoc/>
     public override string Name => "sparse_categorical_crossentropy";
+
+    /// <inheritdoc/>
+    protected override Tensor? Mask(Tensor yTrue, Tensor values) => IgnoreClass is int c ? yTrue.ne(c).reshape(values.shape) : null;
+
+    /// <inheritdoc/>
+    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("ignore_class", IgnoreClass);
     internal override string? LogitsActivation => "softmax";
 
     protected override Tensor AlignTargets(Tensor yTrue, Tensor yPred)
@@ -26,7 +41,9 @@ public sealed class SparseCategoricalCrossentropy : Loss
         var logp = fromLogits
             ? yPred.log_softmax(-1)
             : (yPred / yPred.sum(-1, keepdim: true)).clamp(Epsilon, 1 - Epsilon).log();
-        return -logp.gather(-1, yTrue.unsqueeze(-1)).squeeze(-1);
+        var labels = IgnoreClass is int c ? yTrue.masked_fill(yTrue.eq(c), 0) : yTrue;   // Keras zeroes ignored labels first
+        var nll = -logp.gather(-1, labels.unsqueeze(-1)).squeeze(-1);
+        return IgnoreClass is int ignored ? nll.masked_fill(yTrue.eq(ignored), 0) : nll;
     }
 
     /// <inheritdoc/>
@@ -46,7 +63,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 throw new ArgumentException($"Invalid targets for loss \"{Name}\": argument `{argument}` holds non-integer values, expected class indices 0 … {classes - 1}.", argument);
         }
         var (min, max) = Range(yTrue);
-        if (min < 0 || max >= classes)
+        if ((min < 0 || max >= classes) && IgnoreClass is null)
             throw new ArgumentException(
                 $"Invalid targets for loss \"{Name}\": argument `{argument}` holds labels in [{min}, {max}], expected class indices in [0, {classes - 1}] for a model with {classes} outputs.", argument);
     }

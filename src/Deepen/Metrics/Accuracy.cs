@@ -2,11 +2,32 @@ using static TorchSharp.torch;
 
 namespace Deepen.Metrics;
 
+/// <summary>
+/// How often predictions equal targets exactly, as Keras's <c>Accuracy</c> class (for class ids; the string
+/// "accuracy" in <c>Compile</c> picks binary, categorical or sparse accuracy instead, as Keras does).
+/// </summary>
+/// <example><code>var acc = new Accuracy(); acc.UpdateState(labels, predictedLabels);</code></example>
+public sealed class Accuracy : MeanMetricWrapper
+{
+    /// <summary>Keras's <c>keras.metrics.Accuracy</c>.</summary>
+    public Accuracy(string name = "accuracy") => Name = name;
+    /// <inheritdoc/>
+    protected override Tensor Values(Tensor yTrue, Tensor yPred)
+    {
+        var (t, p) = Losses.Loss.SameRank(yTrue, yPred);
+        return t.to(ScalarType.Float64).eq(p.to(ScalarType.Float64));
+    }
+}
+
 /// <summary>How often a probability above <c>threshold</c> matches a 0/1 target, as Keras's BinaryAccuracy.</summary>
 /// <example><code>new BinaryAccuracy(threshold: 0.5)</code></example>
 public sealed class BinaryAccuracy : MeanMetricWrapper
 {
-    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) { Name = name; Threshold = threshold; }
+    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5)
+    {
+        Name = name;
+        Threshold = Utils.Check.Fraction(threshold, nameof(threshold), allowOne: true);
+    }
     public double Threshold { get; }
     protected override Tensor Values(Tensor yTrue, Tensor yPred) =>
         yPred.gt(Threshold).eq(Align(yTrue, yPred).gt(0.5));

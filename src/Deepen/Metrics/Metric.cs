@@ -17,8 +17,19 @@ public abstract class Metric : IDisposable
     /// <summary>The name used in logs and History, e.g. "accuracy".</summary>
     public string Name { get; protected init; } = "";
 
-    /// <summary>Accumulates one batch.</summary>
-    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+    /// <summary>
+    /// Accumulates one batch, each entry weighted by <paramref name="sampleWeight"/> when given (shape (batch,),
+    /// (batch, 1) or a scalar, as Keras's <c>update_state(y_true, y_pred, sample_weight)</c>).
+    /// </summary>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
+
+    /// <summary>Sample weights broadcast to <paramref name="values"/>'s shape (Keras's squeeze_or_expand_to_same_rank), or null.</summary>
+    protected static Tensor? Broadcast(Tensor? sampleWeight, Tensor values)
+    {
+        if (sampleWeight is null) return null;
+        var (v, w) = Losses.Loss.SameRank(values, sampleWeight.to(ScalarType.Float64, values.device));
+        return w.broadcast_to(v.shape).reshape(values.shape);
+    }
     /// <summary>The metric over everything accumulated since the last reset.</summary>
     public abstract double Result();
     /// <summary>Clears the accumulated state.</summary>
@@ -61,14 +72,16 @@ public abstract class MeanMetricWrapper : Metric
     /// <summary>Per-sample values for a batch.</summary>
     protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
 
-    /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    /// <summary>Keras's weighted mean: Σ value·weight / Σ weight (every value weighs 1 without weights).</summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var v = Values(yTrue, yPred);
-        Accumulate(ref _sum, v.to(ScalarType.Float64).sum());
-        State(ref _count).add_(v.numel());
+        var v = Values(yTrue, yPred).to(ScalarType.Float64);
+        var w = Broadcast(sampleWeight, v);
+        Accumulate(ref _sum, w is null ? v.sum() : (v * w).sum());
+        if (w is null) State(ref _count).add_(v.numel());
+        else Accumulate(ref _count, w.sum());
     }
 
     /// <inheritdoc/>

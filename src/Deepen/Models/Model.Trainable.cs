@@ -58,7 +58,7 @@ public partial class Model
         foreach (var w in Weights)
             if (w.Value is Parameter p && p.requires_grad != set.Contains(w)) p.requires_grad = set.Contains(w);
         if (_boundParameters is not null && _boundParameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance)) return;
-        Optimizer!.Bind(parameters);
+        Optimizer!.Bind(parameters, trainable.Select(w => w.Name));
         _boundParameters = parameters;
     }
 }

@@ -172,20 +172,46 @@ public partial class Model : IDisposable
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape={expected.ToBatchString()}, found shape=({string.Join(", ", shape)}). Received argument `{argument}`.", argument);
     }
 
-    /// <summary>Copies of all weights, in <see cref="Weights"/> order (Keras's <c>get_weights()</c>).</summary>
-    public List<Tensor> GetWeights()
+    /// <summary>
+    /// Copies of all weights in <see cref="Weights"/> order and in Keras's layouts (Keras's <c>get_weights()</c>):
+    /// a Dense kernel is (in, units), a Conv2D kernel (kh, kw, in, out), an LSTM kernel (features, 4·units).
+    /// </summary>
+    /// <example><code>var kernel = model.GetWeights()[0]; // (in, units) for a first Dense layer</code></example>
+    public List<Tensor> GetWeights() => Weights.Select(w => w.KerasValue()).ToList();
+
+    /// <summary>
+    /// Assigns all weights from a list in <see cref="Weights"/> order and in Keras's layouts (Keras's
+    /// <c>set_weights()</c>), so weights read from a Keras model load as they are.
+    /// </summary>
+    /// <example><code>model.SetWeights([kernelInUnits, bias]);</code></example>
+    public void SetWeights(IReadOnlyList<Tensor> values)
+    {
+        var weights = CheckCount(values);
+        for (int i = 0; i < weights.Count; i++) weights[i].AssignKeras(values[i]);
+    }
+
+    /// <summary>Copies of all weights in LibTorch's layouts (a Dense kernel (units, in), a Conv2D kernel (out, in, kh, kw)).</summary>
+    /// <example><code>var saved = model.GetWeightsTorchLayout(); /* … */ model.SetWeightsTorchLayout(saved);</code></example>
+    public List<Tensor> GetWeightsTorchLayout()
     {
         using var _ = no_grad();
         return Weights.Select(w => w.Value.detach().clone()).ToList();
     }
 
-    /// <summary>Assigns all weights from a list in <see cref="Weights"/> order (Keras's <c>set_weights()</c>).</summary>
-    public void SetWeights(IReadOnlyList<Tensor> values)
+    /// <summary>Assigns all weights from a list in LibTorch's layouts, in <see cref="Weights"/> order.</summary>
+    /// <example><code>model.SetWeightsTorchLayout(other.GetWeightsTorchLayout());</code></example>
+    public void SetWeightsTorchLayout(IReadOnlyList<Tensor> values)
+    {
+        var weights = CheckCount(values);
+        for (int i = 0; i < weights.Count; i++) weights[i].Assign(values[i]);
+    }
+
+    List<Weight> CheckCount(IReadOnlyList<Tensor> values)
     {
         var weights = Weights.ToList();
         if (values.Count != weights.Count)
             throw Check.Invalid(nameof(values), $"{values.Count} tensors", $"{weights.Count} tensors, one per weight");
-        for (int i = 0; i < weights.Count; i++) weights[i].Assign(values[i]);
+        return weights;
     }
 
     /// <summary>Moves the weights (and later batches) to <paramref name="device"/>, e.g. <c>torch.CUDA</c>.</summary>

@@ -32,7 +32,12 @@ public static class OptimizerRegistry
         };
     }
 
-    internal static Optimizer FromConfig(string name, LayerConfig config) =>
+    /// <summary>
+    /// An optimizer from its Keras name and config (Keras's <c>optimizers.deserialize</c>), e.g. to copy one with a
+    /// changed argument: <c>FromConfig(o.Name, o.GetConfig().Set("clipnorm", 1.0))</c>.
+    /// </summary>
+    /// <example><code>var clipped = OptimizerRegistry.FromConfig("adam", new Adam().GetConfig().Set("global_clipnorm", 1.0));</code></example>
+    public static Optimizer FromConfig(string name, LayerConfig config) =>
         Loaders.TryGetValue(name, out var f) ? f(config)
             : throw new FormatException($"Unknown optimizer \"{name}\" in the model file. Known: {string.Join(", ", Loaders.Keys)}.");
 }

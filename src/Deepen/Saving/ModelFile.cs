@@ -95,7 +95,7 @@ public static class ModelFile
             root["compile_config"] = new JsonObject
             {
                 ["optimizer"] = new JsonObject { ["class_name"] = model.Optimizer!.Name, ["config"] = model.Optimizer.GetConfig().Json },
-                ["loss"] = new JsonObject { ["name"] = model.Loss!.Name, ["from_logits"] = model.Loss.FromLogits },
+                ["loss"] = new JsonObject { ["name"] = model.Loss!.Name, ["from_logits"] = model.Loss.FromLogits, ["config"] = model.Loss.GetConfig().Json },
                 ["metrics"] = new JsonArray(model.CompiledMetrics.Select(MetricName).Where(n => n is not null)
                     .Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             };
@@ -210,7 +210,8 @@ public static class ModelFile
                 var opt = cc["optimizer"] as JsonObject ?? throw new FormatException("no optimizer");
                 var optimizer = OptimizerRegistry.FromConfig(opt["class_name"]!.GetValue<string>(), new LayerConfig((opt["config"] as JsonObject)!.DeepClone().AsObject()));
                 var lossNode = cc["loss"] as JsonObject ?? throw new FormatException("no loss");
-                var loss = LossRegistry.FromConfig(lossNode["name"]!.GetValue<string>(), lossNode["from_logits"]?.GetValue<bool>() ?? false);
+                var loss = LossRegistry.FromConfig(lossNode["name"]!.GetValue<string>(), lossNode["from_logits"]?.GetValue<bool>() ?? false,
+                    lossNode["config"] is JsonObject lossConfig ? new Layers.LayerConfig((JsonObject)lossConfig.DeepClone()) : null);
                 var metrics = (cc["metrics"] as JsonArray ?? new JsonArray()).Select(m => (object)m!.GetValue<string>()).ToList();
                 metrics.ForEach(m => MetricRegistry.Validate((string)m));
                 model.RestoreCompile(optimizer, loss, metrics);

@@ -129,6 +129,7 @@ internal sealed class GraphTrainer
         {
             foreach (var m in perOutput) m.Dispose();
         }
+        if (epochs > initialEpoch) _model.Optimizer?.FinalizeVariableValues(); // Keras: EMA weights at the end of fit
         foreach (var cb in cbs) cb.OnTrainEnd(lastLogs);
         return history;
     }

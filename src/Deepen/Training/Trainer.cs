@@ -110,6 +110,7 @@ internal sealed class Trainer
         {
             classWeights?.Dispose();
         }
+        if (epochs > initialEpoch) _model.Optimizer?.FinalizeVariableValues(); // Keras: EMA weights at the end of fit
         foreach (var cb in cbs) cb.OnTrainEnd(lastLogs);
         return history;
     }
@@ -174,7 +175,7 @@ internal sealed class Trainer
         {
             using var _ = no_grad();
             var probs = fused ? _model.FinalActivationFunction(output.detach()) : Loss.FromLogits ? LogitsToProbabilities(output.detach()) : output.detach();
-            foreach (var m in metrics) m.UpdateState(y, probs);
+            foreach (var m in metrics) m.UpdateState(y, probs, w); // Keras weights metrics by the sample (and class) weights
         }
         return keepLoss ? loss.detach().MoveToOuterDisposeScope() : null;
     }

@@ -64,8 +64,12 @@ public class TrainCommandTests
             Assert.Equal(rows[0].Length, rows[i].Length);
             Assert.All(rows[i].Skip(1), v => Assert.True(double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d), v));
         }
-        // metrics.json's final scores are the last row's, rounded to 6 decimals.
-        double Last(int column) => double.Parse(rows[^1][column], CultureInfo.InvariantCulture);
+        // metrics.json's scores are the kept epoch's row (lowest val_loss by default), rounded to 6 decimals.
+        int keptRow = _f.Multi.Metrics.GetProperty("kept_epoch").GetInt32();
+        double Last(int column) => double.Parse(rows[keptRow][column], CultureInfo.InvariantCulture);
+        double bestValLoss = rows.Skip(1).Min(r => double.Parse(r[4], CultureInfo.InvariantCulture));
+        Assert.Equal(bestValLoss, Last(4));
+        Assert.Equal("best_val_loss", _f.Multi.Metrics.GetProperty("kept").GetString());
         Assert.Equal(Math.Round(Last(2), 6), Number(_f.Multi.Metrics, "train.loss"), 6);
         Assert.Equal(Math.Round(Last(1), 6), Number(_f.Multi.Metrics, "train.accuracy"), 6);
         Assert.Equal(Math.Round(Last(4), 6), Number(_f.Multi.Metrics, "validation.loss"), 6);

@@ -92,12 +92,15 @@ public sealed class MultiHeadAttention : Layer
         _keyKernel = AddWeight("key_kernel", new long[] { hk, k }, KernelInitializer, (long)k * NumHeads, (long)k * KeyDim);
         _valueKernel = AddWeight("value_kernel", new long[] { hv, v }, KernelInitializer, (long)v * NumHeads, (long)v * HeadValueDim);
         _outputKernel = AddWeight("output_kernel", new long[] { output, hv }, KernelInitializer, hv, (long)NumHeads * output);
+        _queryKernel.Layout = _keyKernel.Layout = _valueKernel.Layout = KerasWeightLayout.HeadsIn(NumHeads);
+        _outputKernel.Layout = KerasWeightLayout.HeadsOut(NumHeads);
         if (UseBias)
         {
             _queryBias = AddWeight("query_bias", new long[] { hk }, BiasInitializer, q, hk);
             _keyBias = AddWeight("key_bias", new long[] { hk }, BiasInitializer, k, hk);
             _valueBias = AddWeight("value_bias", new long[] { hv }, BiasInitializer, v, hv);
             _outputBias = AddWeight("output_bias", new long[] { output }, BiasInitializer, hv, output);
+            _queryBias.Layout = _keyBias.Layout = _valueBias.Layout = KerasWeightLayout.HeadsBias(NumHeads);
         }
     }
 

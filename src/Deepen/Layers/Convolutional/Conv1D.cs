@@ -72,6 +72,7 @@ public sealed class Conv1D : Layer
         int inChannels = inputShape[1];
         _kernel = AddWeight("kernel", new long[] { Filters, inChannels, KernelSize }, KernelInitializer,
             (long)KernelSize * inChannels, (long)KernelSize * Filters);
+        _kernel.Layout = KerasWeightLayout.Convolution;
         if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, (long)KernelSize * inChannels, (long)KernelSize * Filters);
         _pad = Padding switch
         {

@@ -71,6 +71,7 @@ public sealed class Conv2D : Layer
         long field = (long)KernelSize.Rows * KernelSize.Cols;
         _kernel = AddWeight("kernel", new long[] { Filters, inChannels, KernelSize.Rows, KernelSize.Cols },
             KernelInitializer, field * inChannels, field * Filters);
+        _kernel.Layout = KerasWeightLayout.Convolution;
         if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, field * inChannels, field * Filters);
         if (Padding == "same")
         {

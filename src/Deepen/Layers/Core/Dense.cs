@@ -48,6 +48,7 @@ public sealed class Dense : Layer
     {
         int inFeatures = inputShape[-1];
         _kernel = AddWeight("kernel", new long[] { Units, inFeatures }, KernelInitializer, inFeatures, Units);
+        _kernel.Layout = KerasWeightLayout.Transposed;
         if (UseBias) _bias = AddWeight("bias", new long[] { Units }, BiasInitializer, inFeatures, Units);
     }
 

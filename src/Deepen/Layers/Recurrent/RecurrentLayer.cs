@@ -95,6 +95,7 @@ public abstract class RecurrentLayer : Layer
         int features = inputShape[1], width = Gates * Units;
         _kernel = AddWeight("kernel", new long[] { width, features }, KernelInitializer, features, width);
         _recurrentKernel = AddWeight("recurrent_kernel", new long[] { width, Units }, RecurrentInitializer, Units, width);
+        _kernel.Layout = _recurrentKernel.Layout = KerasWeightLayout.Transposed; // Keras: (features, gates·units), (units, gates·units)
         if (UseBias)
         {
             _bias = AddWeight("bias", BiasShape, BiasInitializer, features, width);
