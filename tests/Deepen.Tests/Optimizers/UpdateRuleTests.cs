@@ -60,7 +60,7 @@ public class UpdateRuleTests
         model.Compile(optimizer, "mse");
         // Dense keeps its kernel in torch's (units, in) layout; W0 and the reference are Keras's (in, units).
         using (var w0 = tensor(W0.Select(v => (float)v).ToArray(), new long[] { In, Units }))
-        using (var torchLayout = w0.t().contiguous()) model.SetWeights(new[] { torchLayout });
+        using (var torchLayout = w0.t().contiguous()) model.SetWeightsTorchLayout(new[] { torchLayout });
         var x = new float[N, In];
         var y = new float[N, Units];
         for (int n = 0; n < N; n++)
