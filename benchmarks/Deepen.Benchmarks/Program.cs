@@ -11,6 +11,7 @@ namespace Deepen.Benchmarks;
 /// or:    dotnet run -c Release -- fashion [DATA_DIR] [--epochs 2] [--batch-size 128] [--policy float32|mixed_bfloat16]
 ///        (Deepen's side of benchmarks/pytorch/fashion_mnist.py: small CNN on the full Fashion-MNIST, one JSON line)
 /// or:    dotnet run -c Release -- ceiling   (fp32 and bf16 matmul GFLOP/s)
+/// or:    dotnet run -c Release -- onnx [--threads 2] [--rounds 3] [--steps 10]   (Predict vs ONNX Runtime: seed CNN, ResNet-18)
 /// or:    dotnet run -c Release -- check   (channels-last sanity check of the raw TorchSharp side)
 /// Prints one JSON line per (workload, layout), in the format of benchmarks/pytorch/train_step.py.
 /// </summary>
@@ -35,6 +36,11 @@ public static class Program
                 case "-h" or "--help": return Usage(0);
                 default: pos.Add(args[i]); break;
             }
+        }
+        if (pos.Count == 1 && pos[0] == "onnx")
+        {
+            OnnxInference.Run(threads, warmup == RawTorchSharp.DefaultWarmup ? 3 : warmup, steps == RawTorchSharp.DefaultSteps ? 10 : steps, rounds);
+            return 0;
         }
         if (pos.Count == 1 && pos[0] == "check")
         {

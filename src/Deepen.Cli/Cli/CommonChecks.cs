@@ -40,8 +40,13 @@ public static class CommonChecks
         if (string.IsNullOrWhiteSpace(path)) throw new CliException(ExitCodes.Usage, "--model needs a model file path.");
         if (!File.Exists(path)) throw new CliException(ExitCodes.NotFound, $"--model: file \"{path}\" does not exist.");
         Model model;
-        try { model = Model.Load(path, includeOptimizer: false); }
+        try
+        {
+            // An ONNX file is imported as a Deepen model (Model.FromOnnx) wherever the CLI takes a model.
+            model = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase) ? Model.FromOnnx(path) : Model.Load(path, includeOptimizer: false);
+        }
         catch (ModelFileException e) { throw new CliException(ExitCodes.BadInput, $"--model: {e.Message}", e); }
+        catch (Deepen.Onnx.OnnxFormatException e) { throw new CliException(ExitCodes.BadInput, $"--model: {e.Message}", e); }
         if (requireFiniteWeights)
         {
             try { RequireFiniteWeights(model, path); }

@@ -26,6 +26,7 @@ public static class DeepenCli
         PredictCommand.Create(),
         AuditCommand.Create(),
         SummaryCommand.Create(),
+        ExportCommand.Create(),
         ExplainCommand.Create(),
         FeaturesCommand.Create(),
         DemoCommand.Create(),

@@ -51,6 +51,8 @@ public static class LayerRegistry
         ["Maximum"] = Bind<Maximum>,
         ["Minimum"] = Bind<Minimum>,
         ["Concatenate"] = Bind<Concatenate>,
+        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["OnnxOp"] = Onnx.Ops.OnnxOp.FromConfig,
     };
 
     static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);
