@@ -20,8 +20,13 @@ public partial class Model
     public Tensor VectorizeText(IReadOnlyList<string> texts, string argument = "x")
     {
         ArgumentNullException.ThrowIfNull(texts, argument);
+        if (Layers.Count > 0 && Layers[0] is ITextInput other && other is not Deepen.Layers.TextVectorization)
+        {
+            if (texts.Count == 0) throw Check.Invalid(argument, "no texts", "at least one text");
+            return other.Call(texts);
+        }
         var vectorizer = TextVectorization ?? throw new InvalidOperationException(
-            $"Model \"{Name}\" does not start with a TextVectorization layer, so it cannot take strings (argument `{argument}`). Put a TextVectorization first, or give it tensors.");
+            $"Model \"{Name}\" does not start with a TextVectorization layer, so it cannot take strings (argument `{argument}`). Put a TextVectorization (or another ITextInput layer) first, or give it tensors.");
         if (texts.Count == 0) throw Check.Invalid(argument, "no texts", "at least one text");
         if (vectorizer.OutputMode == "int" && vectorizer.OutputSequenceLength is null)
             throw new InvalidOperationException(

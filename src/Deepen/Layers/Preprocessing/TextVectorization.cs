@@ -25,7 +25,7 @@ namespace Deepen.Layers;
 /// model.Fit(trainTexts, trainLabels, epochs: 3);
 /// Tensor p = model.Predict(new[] { "Win a FREE prize now!!!" });
 /// </code></example>
-public sealed class TextVectorization : Layer
+public sealed class TextVectorization : Layer, ITextInput
 {
     /// <summary>The out-of-vocabulary token.</summary>
     public const string OovToken = "[UNK]";

@@ -1,0 +1,78 @@
+using Deepen.Applications;
+using Deepen.Layers;
+using Deepen.Models;
+
+namespace Deepen.Cli;
+
+/// <summary>
+/// The pretrained presets of <c>deepen train</c>: <c>--model resnet18</c> for images (ImageNet ResNet-18, images resized
+/// to 224×224 RGB) and <c>--text --model minilm</c> for texts (all-MiniLM-L6-v2 sentence embeddings). The pretrained
+/// base is frozen and a new softmax (or sigmoid) head is trained on its features, as in Keras's transfer-learning
+/// guide; <see cref="FineTune"/> then unfreezes the last residual blocks for a second, slower phase.
+/// </summary>
+public static class PretrainedPresets
+{
+    /// <summary>The image preset names.</summary>
+    public static readonly string[] ImageNames = { "resnet18" };
+
+    /// <summary>The text preset names.</summary>
+    public static readonly string[] TextNames = { "minilm" };
+
+    /// <summary>The learning rate of the fine-tuning phase, as a fraction of the first phase's (Keras's guide: 1e-5 after 1e-3).</summary>
+    public const double FineTuneLearningRateFactor = 0.01;
+
+    /// <summary>Whether <paramref name="model"/> names an image preset.</summary>
+    public static bool IsImage(string model) => ImageNames.Contains(model.ToLowerInvariant());
+
+    /// <summary>Whether <paramref name="model"/> names a text preset.</summary>
+    public static bool IsText(string model) => TextNames.Contains(model.ToLowerInvariant());
+
+    /// <summary>The image size and colour mode the image presets need (the CLI resizes images to it).</summary>
+    public static (int Height, int Width, string ColorMode) ImageInput => (224, 224, "rgb");
+
+    /// <summary>A frozen ImageNet ResNet-18 and a new head: [N, 224, 224, 3] (RGB 0–255) to class probabilities.</summary>
+    public static Model BuildImage(string model, int classes)
+    {
+        if (!IsImage(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", ImageNames)}. Received: model={model}", nameof(model));
+        var baseModel = Applications.Applications.ResNet18(weights: "imagenet", includeTop: false, inputShape: (224, 224, 3), pooling: "avg");
+        baseModel.Trainable = false;
+        var inputs = new Input((224, 224, 3), name: "image");
+        var features = baseModel.Call(inputs);
+        var outputs = Head(classes).Call(features);
+        return new Model(inputs, outputs, "resnet18_transfer");
+    }
+
+    /// <summary>A frozen MiniLM sentence encoder (raw strings in) and a new head.</summary>
+    public static Sequential BuildText(string model, int classes, int sequenceLength = 128)
+    {
+        if (!IsText(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", TextNames)}. Received: model={model}", nameof(model));
+        var encoder = Applications.Applications.MiniLM(sequenceLength);
+        encoder.Layers[1].Trainable = false;
+        encoder.Add(Head(classes));
+        return encoder;
+    }
+
+    static Dense Head(int classes) =>
+        classes == 2 ? new Dense(1, activation: "sigmoid", name: "head") : new Dense(classes, activation: "softmax", name: "head");
+
+    /// <summary>
+    /// Unfreezes the last <paramref name="blocks"/> residual blocks of a <see cref="BuildImage"/> model (its
+    /// convolutions; batch normalizations stay frozen, i.e. in inference mode, as Keras's fine-tuning guide keeps them).
+    /// Returns the names of the unfrozen layers. Recompile with a lower learning rate before fitting again.
+    /// </summary>
+    public static IReadOnlyList<string> FineTune(Model model, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var all = Applications.Applications.ResNet18Blocks(model).Where(b => b.OfType<Conv2D>().Any()).ToList();
+        if (blocks < 0 || blocks > all.Count)
+            throw new ArgumentException($"Invalid value received for argument `--fine-tune`. Expected a number of residual blocks from 0 to {all.Count}. Received: --fine-tune={blocks}", nameof(blocks));
+        var names = new List<string>();
+        foreach (var block in all.Skip(all.Count - blocks))
+            foreach (var layer in block.Where(l => l is not BatchNormalization && l.Weights.Count > 0))
+            {
+                layer.Trainable = true;
+                names.Add(layer.Name);
+            }
+        return names;
+    }
+}
