@@ -10,6 +10,8 @@ public class DeepenCliTests
     [InlineData("audit", "DIR", "--against", "--strict")]
     [InlineData("summary", "--model")]
     [InlineData("demo", "--out", "--epochs")]
+    [InlineData("explain", "--model", "IMAGE", "--method", "gradcam", "gradcam++", "scorecam", "saliency", "smoothgrad", "--layer", "--class", "--out", "--json")]
+    [InlineData("features", "--model", "IMAGE", "--layer", "--out")]
     public void EveryCommandHasHelp(string command, params string[] options)
     {
         var r = DeepenRunner.Expect(0, command, "--help");
@@ -23,7 +25,7 @@ public class DeepenCliTests
     public void RootHelpListsTheCommands()
     {
         var r = DeepenRunner.Expect(0, "--help");
-        Assert.All(new[] { "train", "evaluate", "predict", "audit", "summary", "demo" }, c => Assert.Contains(c, r.Out));
+        Assert.All(new[] { "train", "evaluate", "predict", "audit", "summary", "explain", "features", "demo" }, c => Assert.Contains(c, r.Out));
     }
 
     [Fact]

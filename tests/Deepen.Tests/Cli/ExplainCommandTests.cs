@@ -86,6 +86,51 @@ public class ExplainCommandTests
         Assert.Equal(2, Directory.GetFiles(outDir, "*.png").Length);
     }
 
+    /// <summary>The explainer class each <c>--method</c> name must run, made directly (not through <see cref="Explainer.Create"/>).</summary>
+    static Explainer Direct(string method, Model model) => method switch
+    {
+        "gradcam" => new GradCam(model),
+        "gradcam++" => new GradCamPlusPlus(model),
+        "scorecam" => new ScoreCam(model),
+        "saliency" => new Saliency(model),
+        "smoothgrad" => new SmoothGrad(model),
+        _ => throw new ArgumentException(method),
+    };
+
+    [Fact]
+    public void EachMethodRunsItsOwnExplainerClass()
+    {
+        // The CLI's overlay and scores for each --method must be exactly what the named class computes; and the five
+        // classes must disagree with each other on this image, so that a method mapped to another class is caught.
+        string image = ZebraImage();
+        using var model = Model.Load(_f.Multi.ModelPath);
+        using var input = ImageLoader.Load(image, new Size2(16, 16), "rgb");
+        using var original = ImageLoader.Load(image, new Size2(Height, Width), "rgb");
+        var overlays = new Dictionary<string, byte[]>();
+        foreach (var method in Explainer.Methods)
+        {
+            string outDir = _f.NewFolder("explain-map-" + method.Replace("+", "p"));
+            var e = DeepenRunner.Expect(0, "explain", "--model", _f.Multi.ModelPath, image, "--method", method, "--out", outDir, "--json")
+                .Json().GetProperty("images")[0];
+            var explainer = Direct(method, model);
+            using var expected = explainer.Explain(input);
+            Assert.Equal(explainer.Method, e.GetProperty("method").GetString());
+            Assert.Equal(explainer.Layer?.Name, e.GetProperty("layer").GetString());
+            Assert.Equal(expected.PeakAt(Height, Width), (e.GetProperty("peak_x").GetInt32(), e.GetProperty("peak_y").GetInt32()));
+            var f = expected.Faithfulness!;
+            Assert.Equal(Math.Round(f.Deletion.Auc, 6), e.GetProperty("deletion").GetProperty("explanation").GetDouble());
+            Assert.Equal(Math.Round(f.Insertion.Auc, 6), e.GetProperty("insertion").GetProperty("explanation").GetDouble());
+            string mine = Path.Combine(_f.NewFolder("explain-direct"), "direct.png");
+            expected.SaveOverlay(mine, original);
+            overlays[method] = File.ReadAllBytes(e.GetProperty("overlay").GetString()!);
+            Assert.True(File.ReadAllBytes(mine).AsSpan().SequenceEqual(overlays[method]), $"--method {method}: the overlay differs from {explainer.GetType().Name}'s");
+        }
+        var methods = overlays.Keys.ToArray();
+        for (int i = 0; i < methods.Length; i++)
+            for (int j = i + 1; j < methods.Length; j++)
+                Assert.False(overlays[methods[i]].AsSpan().SequenceEqual(overlays[methods[j]]), $"{methods[i]} and {methods[j]} give the same overlay");
+    }
+
     [Fact]
     public void ClassAndLayerChooseWhatIsExplained()
     {

@@ -397,6 +397,60 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void WithoutModelTheSeedCnnIsBuiltAndTrains()
+    {
+        // No --model on images of 46x46 or more: the seed CNN (Conv 32/64/128/128 with pooling, Dense 512).
+        string output = _f.NewFolder("seed-cnn");
+        DeepenRunner.Expect(0, "train", "--train", _f.Binary.Train, "--out", output, "--image-size", "48", "--epochs", "6",
+            "--batch-size", "8", "--seed", "1", "--quiet");
+        using var model = Model.Load(Path.Combine(output, "model.deepen"));
+        var convolutions = model.Layers.OfType<Deepen.Layers.Conv2D>().ToArray();
+        Assert.Equal(new[] { 32, 64, 128, 128 }, convolutions.Select(c => c.Filters));
+        Assert.Equal(4, model.Layers.OfType<Deepen.Layers.MaxPooling2D>().Count());
+        var dense = model.Layers.OfType<Deepen.Layers.Dense>().ToArray();
+        Assert.Equal(new[] { 512, 1 }, dense.Select(d => d.Units));
+        Assert.Equal("seed-cnn", JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))).RootElement.GetProperty("model").GetString());
+        // It learns the obvious classes: the training loss falls and the training images end up classified right.
+        var rows = HistoryRows(output);
+        int loss = Array.IndexOf(rows[0], "loss");
+        double first = double.Parse(rows[1][loss], CultureInfo.InvariantCulture), last = double.Parse(rows[^1][loss], CultureInfo.InvariantCulture);
+        Assert.True(last < 0.7 * first, $"training loss {first} -> {last}");
+        var json = DeepenRunner.Expect(0, "evaluate", "--model", Path.Combine(output, "model.deepen"), "--data", _f.Binary.Train, "--json", "--no-report").Json();
+        Assert.True(json.GetProperty("metrics").GetProperty("accuracy").GetDouble() >= 0.9, $"accuracy on its training folder: {json}");
+    }
+
+    [Fact]
+    public void RgbaColorModeGivesFourInputChannelsAndEvaluatePredictAndExplainUseThem()
+    {
+        string output = _f.NewFolder("rgba");
+        DeepenRunner.Expect(0, TrainedModelFixture.TrainArgs(_f.Multi.Train, output, 3, "--color-mode", "rgba", "--test", _f.Test));
+        using var model = Model.Load(Path.Combine(output, "model.deepen"));
+        Assert.Equal((16, 16, 4), (model.InputShape![0], model.InputShape[1], model.InputShape[2]));
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))).RootElement;
+        Assert.Equal("rgba", metrics.GetProperty("color_mode").GetString());
+        Assert.True(Number(metrics, "test.accuracy") >= 0.9, $"test accuracy {Number(metrics, "test.accuracy")}");
+        // The saved model's four channels make the other commands read images as RGBA.
+        string modelPath = Path.Combine(output, "model.deepen");
+        var evaluation = DeepenRunner.Expect(0, "evaluate", "--model", modelPath, "--data", _f.Test, "--json", "--no-report").Json();
+        Assert.Equal(Number(metrics, "test.accuracy"), evaluation.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 6);
+        var predicted = DeepenRunner.Expect(0, "predict", "--model", modelPath, Path.Combine(_f.Test, "zebra", "t00.png"), "--json").Json();
+        Assert.Equal("zebra", predicted.GetProperty("predictions")[0].GetProperty("class").GetString());
+        DeepenRunner.Expect(0, "explain", "--model", modelPath, Path.Combine(_f.Test, "zebra", "t00.png"), "--out", _f.NewFolder("rgba-explain"));
+    }
+
+    [Fact]
+    public void AFailureWhileRunningExitsOne()
+    {
+        // The arguments and inputs are fine; writing the report fails after the evaluation (a folder is in the way of
+        // index.html). Not a usage error (2), a missing input (3) or an unusable input (4): a failure while running.
+        string report = _f.NewFolder("failure-report");
+        string blocker = Path.Combine(report, "index.html");
+        Directory.CreateDirectory(blocker);
+        DeepenRunner.ExpectError(1, new[] { "evaluate", "--model", _f.Multi.ModelPath, "--data", _f.Test, "--report", report }, "index.html");
+        Assert.True(Directory.Exists(blocker));
+    }
+
+    [Fact]
     public void MixedPrecisionTrainsUnderTheBFloat16PolicyAndSavesFloat32Weights()
     {
         string output = _f.NewFolder("mixed");

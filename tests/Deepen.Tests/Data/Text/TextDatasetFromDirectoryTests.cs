@@ -137,14 +137,24 @@ public class TextDatasetFromDirectoryTests
     [Fact]
     public void UnreadableFilesAreSkipped()
     {
-        if (OperatingSystem.IsWindows() || Environment.UserName == "root") return;   // permissions do not stop root
+        // Made unreadable in ways that also stop root (CI runs as root, and file permissions do not stop root): a file
+        // another stream holds open with FileShare.None (a sharing violation on Windows, an exclusive lock on Unix), and
+        // on Unix a symbolic link whose target is gone.
         using var dir = Folder(1);
         string locked = Path.Combine(dir.Path, "pos", "locked.txt");
         File.WriteAllText(locked, "secret");
-        File.SetUnixFileMode(locked, UnixFileMode.None);
-        var data = Read(dir.Path);
+        var expected = new List<string> { "locked.txt" };
+        if (!OperatingSystem.IsWindows())
+        {
+            File.CreateSymbolicLink(Path.Combine(dir.Path, "neg", "dangling.txt"), Path.Combine(dir.Path, "gone.txt"));
+            expected.Add("dangling.txt");
+        }
+        TextDataset data;
+        using (new FileStream(locked, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            data = Read(dir.Path);
         Assert.Equal(2, data.Count);
-        Assert.StartsWith("unreadable", Assert.Single(data.Skipped).Reason);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), data.Skipped.Select(s => Path.GetFileName(s.Path)).Order(StringComparer.Ordinal));
+        Assert.All(data.Skipped, s => Assert.StartsWith("unreadable", s.Reason));
     }
 
     [Fact]
