@@ -53,6 +53,23 @@ Run("functional", () =>
     return (model, model.Fit(x, y, epochs: 2, batchSize: 16, verbose: 0));
 });
 
+// A functional model with two inputs and two outputs (a class and a score), one loss per output, a validation split.
+Run("multi", () =>
+{
+    var (x, y) = Data(120, seed: 6);
+    Backend.SetRandomSeed(7);
+    var extra = randn(120, 4);
+    var score = x.sum(1, keepdim: true) * 0.1f + extra.narrow(1, 0, 1);
+    var a = new Input(8, name: "features");
+    var b = new Input(4, name: "extra");
+    var h = new Dense(12, activation: "relu").Call(new Concatenate().Call(a, b));
+    var label = new Dense(1, activation: "sigmoid", name: "label").Call(h);
+    var regression = new Dense(1, name: "score").Call(h);
+    var model = new Model(new KerasTensor[] { a, b }, new[] { label, regression });
+    model.Compile(new SGD(0.1), new LossSpec[] { "binary_crossentropy", "mse" }, ["accuracy"], lossWeights: [1.0, 0.5]);
+    return (model, model.Fit(new[] { x, extra }, new[] { y, score }, epochs: 3, batchSize: 18, validationSplit: 0.25, verbose: 0));
+});
+
 // Callbacks: writers get a per-rank path (only rank 0's may appear); the last rank alone asks to stop mid-epoch.
 Run("callbacks", () =>
 {

@@ -80,13 +80,6 @@ internal sealed class DataParallel : IDisposable
         if (Communicator.IsLaunchedDistributed) _ = Communicator.World;
     }
 
-    /// <summary>Refuses <paramref name="what"/> under MPI with more than one rank, where it would train each rank on its own.</summary>
-    public static void ThrowIfDistributed(string what)
-    {
-        if (Communicator.IsLaunchedDistributed && Communicator.World.IsDistributed)
-            throw new NotSupportedException($"{what} is not data-parallel yet: run it in a single process (without mpirun), or use a single-input, single-output model.");
-    }
-
     static void CheckBatchSize(IBatchSource source, int ranks)
     {
         int? batchSize = source switch { TensorBatchSource t => t.BatchSize, ImageFileIterator i => i.BatchSize, _ => null };
@@ -159,9 +152,12 @@ internal sealed class DataParallel : IDisposable
     }
 
     /// <summary>Sums the loss's and metrics' states over the ranks, so their results are those of the whole data.</summary>
-    public void SumStates(Metrics.Mean loss, IEnumerable<Metric> metrics)
+    public void SumStates(Metrics.Mean loss, IEnumerable<Metric> metrics) => SumStates(new[] { loss }, metrics);
+
+    /// <summary>Sums the states of several losses (the total and one per output) and metrics over the ranks.</summary>
+    public void SumStates(IEnumerable<Metrics.Mean> losses, IEnumerable<Metric> metrics)
     {
-        var states = loss.Variables.Concat(metrics.SelectMany(m => m.Variables)).ToList();
+        var states = losses.SelectMany(l => l.Variables).Concat(metrics.SelectMany(m => m.Variables)).ToList();
         using var buffer = new FlatBuffer(states, ScalarType.Float64);
         buffer.Gather(states);
         _world.AllreduceSum(buffer.Flat);

@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 using Deepen.Data;
 
 namespace Deepen.Distributed;
@@ -41,8 +42,9 @@ internal sealed class ShardedSource : IBatchSource
             using (batch)
             {
                 var (start, length) = _shard.Rows((int)batch.Size);
+                Tensor[]? Part(IReadOnlyList<Tensor>? tensors) => tensors?.Select(t => t.narrow(0, start, length)).ToArray();
                 yield return length == 0 ? null
-                    : new Batch(batch.X.narrow(0, start, length), batch.Y?.narrow(0, start, length), batch.SampleWeight?.narrow(0, start, length));
+                    : new Batch(Part(batch.Xs)!, Part(batch.Ys), Part(batch.SampleWeights), batch.Ids?.Skip(start).Take(length).ToArray());
             }
         }
     }

@@ -62,8 +62,6 @@ internal sealed class Trainer
     public History Fit(IBatchSource train, int epochs, IBatchSource? validation, IDictionary<int, double>? classWeight,
         IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
-        if (_model.OutputCount > 1 || _model.InputCount > 1)
-            DataParallel.ThrowIfDistributed("Fit on a model with several inputs or outputs"); // Distributed: not sharded yet
         using var parallel = DataParallel.Start(_model, ref train, ref validation, ref callbacks, ref verbose); // Distributed: shard the data; rank 0 prints and writes
         WarnIfEmulated(verbose);
         var history = new History();
@@ -113,7 +111,7 @@ internal sealed class Trainer
                 }
                 if (step == 0) throw new ArgumentException("The training data yielded no batches.");
 
-                parallel?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: the epoch's loss and metrics over all ranks
+                parallel?.SumStates(tally.PerOutput.Prepend(tally.Total), tally.Metrics!.SelectMany(m => m)); // Distributed: the epoch's loss and metrics over all ranks
                 var logs = Logs(tally);
                 if (validation is not null)
                     foreach (var (k, v) in Evaluate(validation, tally.Metrics!, new CallbackList(_model, Array.Empty<Callback>()))) logs["val_" + k] = v;
@@ -322,7 +320,7 @@ internal sealed class Trainer
             cbs.OnBatchProgress(step, data.BatchesPerEpoch, () => Logs(tally));
         }
         if (step == 0) throw new ArgumentException("The evaluation data yielded no batches.");
-        if (data is ShardedSource) DataParallel.Current?.SumStates(tally.Total, tally.Metrics![0]); // Distributed: validation over all ranks
+        if (data is ShardedSource) DataParallel.Current?.SumStates(tally.PerOutput.Prepend(tally.Total), tally.Metrics!.SelectMany(m => m)); // Distributed: validation over all ranks
         return Logs(tally);
     }
 

@@ -62,8 +62,8 @@ public sealed class DataParallelTests : IClassFixture<ProbeRuns>
 
     public static TheoryData<int, string> RanksAndRuns() => new()
     {
-        { 2, "sgd" }, { 2, "adam" }, { 2, "functional" }, { 2, "callbacks" },
-        { 3, "sgd" }, { 3, "adam" }, { 3, "functional" }, { 3, "callbacks" },
+        { 2, "sgd" }, { 2, "adam" }, { 2, "functional" }, { 2, "callbacks" }, { 2, "multi" },
+        { 3, "sgd" }, { 3, "adam" }, { 3, "functional" }, { 3, "callbacks" }, { 3, "multi" },
     };
 
     [Theory]
@@ -92,6 +92,8 @@ public sealed class DataParallelTests : IClassFixture<ProbeRuns>
     [InlineData(2, "adam")]
     [InlineData(3, "adam")]
     [InlineData(2, "callbacks")]
+    [InlineData(2, "multi")]
+    [InlineData(3, "multi")]
     public void RanksMatchOneProcessOnTheSameGlobalBatches(int ranks, string run)
     {
         // Same seed, same shuffled order, same global batches (including a last batch of one sample in "sgd", where
@@ -111,6 +113,8 @@ public sealed class DataParallelTests : IClassFixture<ProbeRuns>
     [InlineData(3, "sgd")]
     [InlineData(2, "adam")]
     [InlineData(3, "adam")]
+    [InlineData(2, "multi")]
+    [InlineData(3, "multi")]
     public void LossAndMetricsEqualTheSingleProcessOnes(int ranks, string run)
     {
         var single = _runs.Read(1, run, 0);
