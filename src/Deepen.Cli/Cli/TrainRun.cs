@@ -62,16 +62,7 @@ public static class TrainRun
             dtypePolicy: o.MixedPrecision ? "mixed_bfloat16" : "float32");
         if (o.Verbose > 0) model.Summary();
 
-        var callbacks = new List<Callback>();
-        if (o.EarlyStopping is int patience)
-            callbacks.Add(new EarlyStopping(monitor: validation is null ? "loss" : "val_loss", patience: patience, restoreBestWeights: true, verbose: o.Verbose));
-        var backup = new BackupAndRestore(run.BackupDir);
-        callbacks.Insert(0, backup);                                      // first: the others start from the restored state
-        var nanGuard = Divergence.Guard();
-        var keptEpoch = KeptEpoch.Attach(callbacks, o, validation is not null);   // before the NaN guard: a divergence's restore wins
-        callbacks.Add(nanGuard);                                          // last: its restore runs after EarlyStopping's
-        if (o.Resume && !backup.HasBackup && o.Verbose > 0) Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
-        var history = RunFolder.FullHistory(backup, model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
+        var (history, keptEpoch, nanGuard) = GuardedFit.Run(o, run, validation is not null, callbacks => model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
         double trainSeconds = clock.Elapsed.TotalSeconds;
         if (!Distributed.Communicator.World.IsRoot) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
 
