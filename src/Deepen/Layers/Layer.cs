@@ -107,7 +107,7 @@ public abstract partial class Layer
     /// <param name="mask">The input's mask, or null.</param>
     /// <param name="training">True during training.</param>
     protected virtual Tensor Compute(Tensor inputs, Tensor? mask, bool training) =>
-        throw new NotImplementedException($"Layer class {ClassName} must override Call(Tensor, bool) or Compute(Tensor, Tensor?, bool).");
+        throw new InvalidOperationException($"Layer class {ClassName} must override Call(Tensor, bool) or Compute(Tensor, Tensor?, bool): the base class has no computation of its own.");
 
     /// <summary>The named activation the base class applies after <see cref="Compute"/> (e.g. Dense's), or null.</summary>
     protected virtual string? ActivationName => null;
