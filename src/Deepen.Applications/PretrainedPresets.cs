@@ -1,11 +1,11 @@
-using Deepen.Applications;
 using Deepen.Layers;
 using Deepen.Models;
 
-namespace Deepen.Cli;
+namespace Deepen.Applications;
 
 /// <summary>
-/// The pretrained presets of <c>deepen train</c>: <c>--model resnet18</c> for images (ImageNet ResNet-18, images resized
+/// The pretrained presets meant for <c>deepen train</c> (not wired into the CLI yet, which therefore does not carry the
+/// weight packages): <c>--model resnet18</c> for images (ImageNet ResNet-18, images resized
 /// to 224×224 RGB) and <c>--text --model minilm</c> for texts (all-MiniLM-L6-v2 sentence embeddings). The pretrained
 /// base is frozen and a new softmax (or sigmoid) head is trained on its features, as in Keras's transfer-learning
 /// guide; <see cref="FineTune"/> then unfreezes the last residual blocks for a second, slower phase.
@@ -34,7 +34,7 @@ public static class PretrainedPresets
     public static Model BuildImage(string model, int classes)
     {
         if (!IsImage(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", ImageNames)}. Received: model={model}", nameof(model));
-        var baseModel = Applications.Applications.ResNet18(weights: "imagenet", includeTop: false, inputShape: (224, 224, 3), pooling: "avg");
+        var baseModel = Applications.ResNet18(weights: "imagenet", includeTop: false, inputShape: (224, 224, 3), pooling: "avg");
         baseModel.Trainable = false;
         var inputs = new Input((224, 224, 3), name: "image");
         var features = baseModel.Call(inputs);
@@ -46,7 +46,7 @@ public static class PretrainedPresets
     public static Sequential BuildText(string model, int classes, int sequenceLength = 128)
     {
         if (!IsText(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", TextNames)}. Received: model={model}", nameof(model));
-        var encoder = Applications.Applications.MiniLM(sequenceLength);
+        var encoder = Applications.MiniLM(sequenceLength);
         encoder.Layers[1].Trainable = false;
         encoder.Add(Head(classes));
         return encoder;
@@ -63,7 +63,7 @@ public static class PretrainedPresets
     public static IReadOnlyList<string> FineTune(Model model, int blocks)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var all = Applications.Applications.ResNet18Blocks(model).Where(b => b.OfType<Conv2D>().Any()).ToList();
+        var all = Applications.ResNet18Blocks(model).Where(b => b.OfType<Conv2D>().Any()).ToList();
         if (blocks < 0 || blocks > all.Count)
             throw new ArgumentException($"Invalid value received for argument `--fine-tune`. Expected a number of residual blocks from 0 to {all.Count}. Received: --fine-tune={blocks}", nameof(blocks));
         var names = new List<string>();

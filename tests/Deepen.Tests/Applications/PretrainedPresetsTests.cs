@@ -1,8 +1,8 @@
-using Deepen.Cli;
+using Deepen.Applications;
 using Deepen.Layers;
 using static TorchSharp.torch;
 
-namespace Deepen.Tests.Cli;
+namespace Deepen.Tests.Applications;
 
 /// <summary>The CLI's pretrained presets: a frozen ResNet-18 base with a trained head, and --fine-tune's unfreezing.</summary>
 public class PretrainedPresetsTests
