@@ -21,6 +21,23 @@ namespace Deepen.Applications;
 /// </code></example>
 public static class Applications
 {
+    /// <summary>
+    /// Registers this package's layers (<see cref="WordPieceTokenizer"/>, <see cref="SentenceEncoder"/>) with
+    /// <see cref="LayerRegistry"/>, so that <c>Model.Load</c> rebuilds saved MiniLM models. Runs by itself when this
+    /// assembly is loaded; call it before loading such a model in a process that has not touched Deepen.Applications.
+    /// </summary>
+    /// <example><code>Applications.RegisterLayers(); var model = Model.Load("spam-minilm.deepen");</code></example>
+    public static void RegisterLayers()
+    {
+        LayerRegistry.Register(nameof(WordPieceTokenizer), WordPieceTokenizer.FromConfig);
+        LayerRegistry.Register(nameof(SentenceEncoder), SentenceEncoder.FromConfig);
+    }
+
+#pragma warning disable CA2255 // The registry must know these layers before any model file that uses them is read.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void RegisterOnLoad() => RegisterLayers();
+#pragma warning restore CA2255
+
     /// <summary>ResNet-18's input: RGB images, 0–255, 224×224.</summary>
     public static readonly Shape ResNet18InputShape = new(224, 224, 3);
 

@@ -31,26 +31,48 @@ public static class PretrainedPresets
     public static (int Height, int Width, string ColorMode) ImageInput => (224, 224, "rgb");
 
     /// <summary>A frozen ImageNet ResNet-18 and a new head: [N, 224, 224, 3] (RGB 0–255) to class probabilities.</summary>
-    public static Model BuildImage(string model, int classes)
+    public static Model BuildImage(string model, int classes) => BuildImageParts(model, classes).Model;
+
+    /// <summary>
+    /// <see cref="BuildImage"/>'s model with its parts: the frozen base (images to 512 features) and the head. The parts'
+    /// layers are the model's own, so training the head alone on the base's features trains the model's head.
+    /// </summary>
+    public static Parts<Model> BuildImageParts(string model, int classes)
     {
         if (!IsImage(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", ImageNames)}. Received: model={model}", nameof(model));
         var baseModel = Applications.ResNet18(weights: "imagenet", includeTop: false, inputShape: (224, 224, 3), pooling: "avg");
         baseModel.Trainable = false;
         var inputs = new Input((224, 224, 3), name: "image");
         var features = baseModel.Call(inputs);
-        var outputs = Head(classes).Call(features);
-        return new Model(inputs, outputs, "resnet18_transfer");
+        var head = Head(classes);
+        var outputs = head.Call(features);
+        return new Parts<Model>(new Model(inputs, outputs, "resnet18_transfer"), x => baseModel.Predict(x, verbose: 0), head);
     }
 
     /// <summary>A frozen MiniLM sentence encoder (raw strings in) and a new head.</summary>
-    public static Sequential BuildText(string model, int classes, int sequenceLength = 128)
+    public static Sequential BuildText(string model, int classes, int sequenceLength = 128) => BuildTextParts(model, classes, sequenceLength).Model;
+
+    /// <summary><see cref="BuildText"/>'s model with its parts: the frozen encoder (token ids to 384 features) and the head.</summary>
+    public static Parts<Sequential> BuildTextParts(string model, int classes, int sequenceLength = 128)
     {
         if (!IsText(model)) throw new ArgumentException($"Invalid value received for argument `model`. Expected one of {string.Join(", ", TextNames)}. Received: model={model}", nameof(model));
         var encoder = Applications.MiniLM(sequenceLength);
-        encoder.Layers[1].Trainable = false;
-        encoder.Add(Head(classes));
-        return encoder;
+        var sentences = encoder.Layers[1];
+        sentences.Trainable = false;
+        var head = Head(classes);
+        encoder.Add(head);
+        return new Parts<Sequential>(encoder, ids =>
+        {
+            using var _ = TorchSharp.torch.no_grad();
+            return sentences.Call(ids, training: false);
+        }, head);
     }
+
+    /// <summary>A pretrained preset's model, its frozen base as a function from inputs (images, or token ids) to features, and its head.</summary>
+    /// <param name="Model">The whole model.</param>
+    /// <param name="Features">The frozen base: a batch of inputs to its features [N, width], in inference mode.</param>
+    /// <param name="Head">The new head, a layer of <paramref name="Model"/>.</param>
+    public sealed record Parts<TModel>(TModel Model, Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Features, Dense Head) where TModel : Model;
 
     static Dense Head(int classes) =>
         classes == 2 ? new Dense(1, activation: "sigmoid", name: "head") : new Dense(classes, activation: "softmax", name: "head");

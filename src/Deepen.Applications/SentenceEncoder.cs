@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Deepen.Layers;
 using Deepen.Models;
 using static TorchSharp.torch;
@@ -61,4 +62,15 @@ public sealed class SentenceEncoder : Layer
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => new(Width);
+
+    /// <summary>The width, the normalization and the encoder's whole functional config (its weights are saved as this layer's).</summary>
+    public override LayerConfig GetConfig() => base.GetConfig().Set("width", Width).Set("normalize", Normalize)
+        .Set("encoder", _encoder.GetConfig().Json.DeepClone());
+
+    internal static Layer FromConfig(LayerConfig c)
+    {
+        if (c.Json["encoder"] is not JsonObject encoder) throw new FormatException("SentenceEncoder's config has no \"encoder\" object (the encoder's functional config).");
+        var model = Model.FromFunctionalConfig(new LayerConfig(encoder.DeepClone().AsObject()));
+        return new SentenceEncoder(model, c.GetInt("width"), c.Has("normalize") ? c.GetBool("normalize") : true);
+    }
 }

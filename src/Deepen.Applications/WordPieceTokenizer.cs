@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Deepen.Layers;
 using Deepen.Utils;
 using Microsoft.ML.Tokenizers;
@@ -19,18 +20,41 @@ namespace Deepen.Applications;
 public sealed class WordPieceTokenizer : Layer, ITextInput
 {
     readonly BertTokenizer _tokenizer;
+    readonly string[] _vocabulary;
 
     /// <summary>Reads a WordPiece vocabulary (one token a line); lower-cases as uncased BERT models do.</summary>
     /// <param name="vocabulary">The vocabulary file's contents.</param>
     /// <param name="outputSequenceLength">Tokens per string, [CLS] and [SEP] included (longer strings are truncated).</param>
     /// <param name="name">The layer's name.</param>
-    public WordPieceTokenizer(Stream vocabulary, int outputSequenceLength = 128, string? name = null) : base(name)
+    public WordPieceTokenizer(Stream vocabulary, int outputSequenceLength = 128, string? name = null)
+        : this(ReadLines(vocabulary ?? throw new ArgumentNullException(nameof(vocabulary))), outputSequenceLength, name) { }
+
+    /// <summary>Takes a WordPiece vocabulary as its tokens (the id of a token is its index).</summary>
+    /// <param name="vocabulary">The tokens, [PAD] first.</param>
+    /// <param name="outputSequenceLength">Tokens per string, [CLS] and [SEP] included (longer strings are truncated).</param>
+    /// <param name="name">The layer's name.</param>
+    public WordPieceTokenizer(IReadOnlyList<string> vocabulary, int outputSequenceLength = 128, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (outputSequenceLength < 2) throw Check.Invalid(nameof(outputSequenceLength), outputSequenceLength.ToString(), "an integer of at least 2 (room for [CLS] and [SEP])");
-        _tokenizer = BertTokenizer.Create(vocabulary);
+        if (vocabulary.Count == 0 || vocabulary.Any(t => string.IsNullOrEmpty(t) || t.Contains('\n')))
+            throw Check.Invalid(nameof(vocabulary), $"{vocabulary.Count} tokens", "one non-empty token per id, without line breaks");
+        _vocabulary = vocabulary.ToArray();
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", _vocabulary) + "\n"));
+        _tokenizer = BertTokenizer.Create(stream);
         OutputSequenceLength = outputSequenceLength;
     }
+
+    static List<string> ReadLines(Stream stream)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
+
+    /// <summary>The vocabulary: the token of each id.</summary>
+    public IReadOnlyList<string> Vocabulary => _vocabulary;
 
     /// <summary>Tokens per string.</summary>
     public int OutputSequenceLength { get; }
@@ -66,4 +90,10 @@ public sealed class WordPieceTokenizer : Layer, ITextInput
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <summary>The sequence length and the whole vocabulary, so that a saved model tokenizes without the weight packages.</summary>
+    public override LayerConfig GetConfig() => base.GetConfig().Set("output_sequence_length", OutputSequenceLength)
+        .Set("vocabulary", new JsonArray(_vocabulary.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()));
+
+    internal static Layer FromConfig(LayerConfig c) => new WordPieceTokenizer(c.GetStrings("vocabulary"), c.GetInt("output_sequence_length"));
 }

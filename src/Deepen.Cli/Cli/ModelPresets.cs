@@ -77,15 +77,15 @@ public static class ModelPresets
     /// <summary>Requires a preset name or a path ending in .json (exit code 2 otherwise).</summary>
     public static void CheckName(string model)
     {
-        if (Names.Contains(model.ToLowerInvariant()) || model.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
+        if (Names.Contains(model.ToLowerInvariant()) || Applications.PretrainedPresets.IsImage(model) || model.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
         throw new CliException(ExitCodes.Usage,
-            $"Invalid value for --model: \"{model}\". Expected one of {string.Join(", ", Names)}, or the path of a JSON model spec (*.json).");
+            $"Invalid value for --model: \"{model}\". Expected one of {string.Join(", ", Names.Concat(Applications.PretrainedPresets.ImageNames))} (pretrained), or the path of a JSON model spec (*.json).");
     }
 
     /// <summary>Requires that a spec file named by <c>--model</c> exists (exit code 3 otherwise); presets always do.</summary>
     public static void CheckExists(string model)
     {
-        if (!Names.Contains(model.ToLowerInvariant()) && !File.Exists(model))
+        if (!Names.Contains(model.ToLowerInvariant()) && !Applications.PretrainedPresets.IsImage(model) && !File.Exists(model))
             throw new CliException(ExitCodes.NotFound, $"--model: model spec file \"{model}\" does not exist.");
     }
 

@@ -13,7 +13,7 @@ namespace Deepen.Cli;
 public sealed class RunFolder : IDisposable
 {
     /// <summary>What a run writes; only these are removed as stale (the user's other files are never touched).</summary>
-    public static readonly string[] Outputs = ["model.deepen", "history.csv", "metrics.json", "audit.json", "report", ".backup"];
+    public static readonly string[] Outputs = ["model.deepen", "history.csv", "metrics.json", "audit.json", "report", ".backup", ScratchComparison.Folder];
 
     const string LockName = ".deepen.lock";
     readonly FileStream _lock;

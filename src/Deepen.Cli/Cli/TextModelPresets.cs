@@ -25,8 +25,8 @@ public static class TextModelPresets
     /// <summary>Requires a text preset name (exit code 2 otherwise).</summary>
     public static void CheckName(string model)
     {
-        if (!Names.Contains(model.ToLowerInvariant()))
-            throw new CliException(ExitCodes.Usage, $"Invalid value for --model with --text: \"{model}\". Expected one of {string.Join(", ", Names)}.");
+        if (!Names.Contains(model.ToLowerInvariant()) && !Applications.PretrainedPresets.IsText(model))
+            throw new CliException(ExitCodes.Usage, $"Invalid value for --model with --text: \"{model}\". Expected one of {string.Join(", ", Names.Concat(Applications.PretrainedPresets.TextNames))} (pretrained).");
     }
 
     /// <summary>The global gradient norm the recurrent presets clip at (Keras's <c>global_clipnorm</c>).</summary>

@@ -26,6 +26,13 @@ public static class TrainRun
         ModelPresets.CheckExists(o.Model);
         using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
+        var scratch = o.CompareScratch ? ScratchComparison.Run(o) : null;  // the scratch model first, at the data's own size
+        bool pretrained = PretrainedModels.IsPretrained(o.Model);
+        if (pretrained)
+        {
+            o = PretrainedModels.ForImageBase(o);
+            if (o.Verbose > 0) Console.WriteLine($"Model: {o.Model}: {PretrainedModels.Describe(o.Model)}.");
+        }
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
@@ -55,14 +62,21 @@ public static class TrainRun
                 batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--test");
 
         var shape = train.ImageShape;
-        var model = ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), train.NumClasses);
+        var parts = pretrained ? PretrainedModels.BuildImage(o.Model, train.NumClasses, o.Verbose > 0) : null;
+        var model = parts?.Model ?? ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), train.NumClasses);
         model.ClassNames = train.ClassNames.ToArray();
         bool binary = train.NumClasses == 2;
-        model.Compile(optimizer, binary ? "binary_crossentropy" : "sparse_categorical_crossentropy", ["accuracy"],
+        string loss = binary ? "binary_crossentropy" : "sparse_categorical_crossentropy";
+        model.Compile(optimizer, loss, ["accuracy"],
             dtypePolicy: o.MixedPrecision ? "mixed_bfloat16" : "float32");
         if (o.Verbose > 0) model.Summary();
 
-        var (history, keptEpoch, nanGuard) = GuardedFit.Run(o, run, validation is not null, callbacks => model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
+        var fit = parts is not null && PretrainedModels.TrainsOnFeatures(o)
+            ? GuardedFit.Run(o, run, validation is not null, callbacks => PretrainedModels.FitHead(parts, () => PretrainedModels.Features(train, parts.Features),
+                validation is null ? null : () => PretrainedModels.Features(validation, parts.Features), loss, o, callbacks))
+            : GuardedFit.Run(o, run, validation is not null, callbacks => model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
+        if (o.FineTune is not null) fit = PretrainedModels.FineTune(o, run, model, optimizer, loss, fit, train, validation);
+        var (history, keptEpoch, nanGuard) = fit;
         double trainSeconds = clock.Elapsed.TotalSeconds;
         if (!Distributed.Communicator.World.IsRoot) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
 
@@ -71,13 +85,12 @@ public static class TrainRun
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
 
         var evaluation = test ?? validation;
-        IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: o.Verbose > 0 ? 2 : 0);
         var metrics = new JsonObject
         {
             ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][keptEpoch.Index(history)]))),
             ["validation"] = validation is null ? null
                 : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][keptEpoch.Index(history)]))),
-            ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
+            ["test"] = null,                  // the test set is predicted once: the report's pass scores it (ReportOptions.Evaluate)
             ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["epochs_run"] = history.Epochs.Count,
             ["epochs_requested"] = o.Epochs,
@@ -90,6 +103,8 @@ public static class TrainRun
             ["image_size"] = new JsonArray(o.ImageSize.Width, o.ImageSize.Height),
             ["color_mode"] = o.ColorMode,
         };
+        if (pretrained) metrics["base"] = PretrainedModels.Describe(o.Model);
+        if (o.FineTune is int fineTuned) metrics["fine_tune_blocks"] = fineTuned;
 
         string reportDir = Path.Combine(o.OutDir, "report");
         string index;
@@ -101,6 +116,8 @@ public static class TrainRun
             ["optimizer"] = optimizer.ToString(), ["augment"] = o.Augment.ToString(), ["early stopping"] = o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "off",
             ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["dtype policy"] = model.DTypePolicy.Name, ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
         };
+        if (pretrained) settings["base model"] = PretrainedModels.Describe(o.Model) + (o.FineTune is int n ? $"; then the last {n} residual block(s) fine-tuned at 1/100 of the learning rate" : "");
+        if (scratch is not null) ScratchComparison.AddSettings(settings, scratch);
         if (evaluation is not null)
         {
             var reportClock = Stopwatch.StartNew();
@@ -112,7 +129,13 @@ public static class TrainRun
                 AuditFacts = AuditFacts(train.AuditReport),
                 Settings = settings,
                 Timings = new Dictionary<string, string> { ["training"] = $"{trainSeconds:F1} s", ["per epoch"] = $"{trainSeconds / Math.Max(1, history.Epochs.Count):F1} s" },
+                Evaluate = test is not null,
             });
+            if (report.Scores is { } scores)
+            {
+                metrics["test"] = RunOutputs.Numbers(scores);
+                if (o.Verbose > 0) Console.WriteLine("Test: " + string.Join(" - ", scores.Select(kv => FormattableString.Invariant($"{kv.Key}: {kv.Value:0.0000}"))));
+            }
             index = report.Save(reportDir);
             metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
             if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
@@ -122,6 +145,7 @@ public static class TrainRun
             index = WriteMinimalReport(model, history, train, reportDir, settings);
         }
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        if (scratch is not null) ScratchComparison.Record(metrics, scratch, o.Verbose);
         keptEpoch.Describe(metrics, history, o.Verbose);
         metrics["diverged"] = Divergence.Json(nanGuard);
         RunOutputs.WriteJson(Path.Combine(o.OutDir, "metrics.json"), metrics);
@@ -145,8 +169,9 @@ public static class TrainRun
             throw new CliException(ExitCodes.Usage, $"Invalid value for --early-stopping: {o.EarlyStopping}. Expected a patience of 0 or more epochs, e.g. 3.");
         if (o.LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
             throw new CliException(ExitCodes.Usage, $"Invalid value for --lr: {lr.ToString(CultureInfo.InvariantCulture)}. Expected a positive number, e.g. 0.001.");
+        if (!o.Text) PretrainedModels.CheckArguments(o);                // text runs check theirs in TextTrainRun
         ModelPresets.CheckName(o.Model);
-        CheckBatchFitsMemory(o);
+        CheckBatchFitsMemory(PretrainedModels.IsPretrained(o.Model) && !o.Text ? PretrainedModels.ForImageBase(o) : o);
         return CommonChecks.Optimizer(o.Optimizer, o.LearningRate);
     }
 
@@ -165,7 +190,7 @@ public static class TrainRun
     }
 
     /// <summary>Without validation or test data the report is built over the (un-augmented) training images.</summary>
-    static string WriteMinimalReport(Sequential model, Training.History history, DirectoryIterator train, string reportDir, Dictionary<string, string> settings)
+    static string WriteMinimalReport(Model model, Training.History history, DirectoryIterator train, string reportDir, Dictionary<string, string> settings)
     {
         var plain = new ImageDataGenerator().FlowFromDirectory(train.Directory, train.TargetSize, train.ColorMode.ToString().ToLowerInvariant(),
             classes: train.ClassNames, classMode: "sparse", batchSize: train.BatchSize, shuffle: false, auditReport: null, verbose: false);

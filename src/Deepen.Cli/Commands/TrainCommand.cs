@@ -21,7 +21,7 @@ public static class TrainCommand
             if (result.GetValueOrDefault<string>() is not ("rgb" or "grayscale" or "rgba") and var value)
                 result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
         });
-        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN; the default for images of 46x46 and larger), small-cnn (the default for smaller images), or a JSON model spec file; with --text: text-lstm (default), text-transformer or text-bow.", DefaultValueFactory = _ => "seed-cnn" };
+        var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN; the default for images of 46x46 and larger), small-cnn (the default for smaller images), resnet18 (pretrained on ImageNet, frozen, new head; images resized to 224x224 RGB), or a JSON model spec file; with --text: text-lstm (default), text-transformer, text-bow or minilm (pretrained all-MiniLM-L6-v2 sentence encoder, frozen, new head).", DefaultValueFactory = _ => "seed-cnn" };
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
@@ -37,12 +37,14 @@ public static class TrainCommand
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
+        var fineTune = new Option<int?>("--fine-tune") { Description = "With --model resnet18: after training the head, unfreeze the last N residual blocks (1-8) and train --epochs more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-5)." };
+        var compareScratch = new Option<bool>("--compare-scratch") { Description = "With a pretrained --model: also train the default scratch model (at --image-size/--color-mode, or text-lstm) on the same data and split, into --out/scratch, and show both side by side." };
         var workers = new Option<int>("--workers") { Description = "Train data-parallel in N processes on this machine (runs mpirun -np N; needs Open MPI). Under mpirun, leave it out.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
             train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, keepLast, seed, strict, mixed, resume, quiet,
-            text, maxTokens, sequenceLength, workers,
+            text, maxTokens, sequenceLength, fineTune, compareScratch, workers,
         };
         command.SetBody(p =>
         {
@@ -58,6 +60,7 @@ public static class TrainCommand
                 KeepLast = p.GetValue(keepLast),
                 Seed = p.GetValue(seed), Strict = p.GetValue(strict), Resume = p.GetValue(resume), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
+                FineTune = p.GetValue(fineTune), CompareScratch = p.GetValue(compareScratch),
             };
             if (p.GetResult(model) is null or { Implicit: true })
             {
