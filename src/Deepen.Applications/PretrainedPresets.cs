@@ -61,6 +61,7 @@ public static class PretrainedPresets
         sentences.Trainable = false;
         var head = Head(classes);
         encoder.Add(head);
+        if (!encoder.Built) encoder.Build(sequenceLength);                          // token ids [N, sequenceLength]
         return new Parts<Sequential>(encoder, ids =>
         {
             using var _ = TorchSharp.torch.no_grad();

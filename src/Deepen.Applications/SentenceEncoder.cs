@@ -29,7 +29,9 @@ public sealed class SentenceEncoder : Layer
         _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
         Width = width;
         Normalize = normalize;
-        foreach (var layer in encoder.Layers) TrackLayer(layer, "");
+        // Prefixed with the inner layer's name: imported layers reuse weight names (every Gather has an "input_0"), and a
+        // saved model keys weights by "<this layer>/<weight>".
+        foreach (var layer in encoder.Layers) TrackLayer(layer, layer.Name);
     }
 
     /// <summary>The embedding's length.</summary>

@@ -35,6 +35,7 @@ public static class DeepenCli
     /// <summary>Runs <c>deepen</c> with <paramref name="args"/>; bad arguments return <see cref="ExitCodes.Usage"/>.</summary>
     public static int Run(string[] args)
     {
+        Applications.Applications.RegisterLayers();        // saved pretrained text models (WordPiece tokenizer, sentence encoder) load in any command
         var root = CreateRootCommand();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -45,6 +45,8 @@ internal static class PretrainedModels
                 throw new CliException(ExitCodes.Usage, $"Invalid value for --fine-tune: {n}. Expected a number of residual blocks from 1 to {ResNet18Blocks} (the last N are unfrozen), e.g. 2.");
             if (o.Resume) throw new CliException(ExitCodes.Usage, "--resume cannot continue a --fine-tune run (it has two phases); run it again without --resume.");
         }
+        if (o.FineTuneEpochs is int e && (o.FineTune is null || e < 1))
+            throw new CliException(ExitCodes.Usage, o.FineTune is null ? "--fine-tune-epochs needs --fine-tune N." : $"Invalid value for --fine-tune-epochs: {e}. Expected a positive integer.");
         if (o.CompareScratch && !IsPretrained(o.Model))
             throw new CliException(ExitCodes.Usage, $"--compare-scratch compares a pretrained model with the scratch one: give --model {string.Join(" or ", o.Text ? PretrainedPresets.TextNames : PretrainedPresets.ImageNames)}.");
         if (o.CompareScratch && o.Resume) throw new CliException(ExitCodes.Usage, "--resume cannot continue a --compare-scratch run; run it again without --resume.");
@@ -187,14 +189,15 @@ internal static class PretrainedModels
         int blocks = o.FineTune!.Value;
         var unfrozen = PretrainedPresets.FineTune(model, blocks);
         double lr = first.LearningRate * PretrainedPresets.FineTuneLearningRateFactor;
+        int epochs = o.FineTuneEpochs ?? o.Epochs;
         var optimizer = CommonChecks.Optimizer(o.Optimizer, lr);
         model.Compile(optimizer, loss, ["accuracy"]);
         if (o.Verbose > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Fine-tuning (--fine-tune {blocks}): unfroze the last {blocks} residual block(s) of ResNet-18 ({unfrozen.Count} convolutions; batch normalizations stay frozen, in inference mode), learning rate {lr:G3} (1/100 of {first.LearningRate:G3}, as Keras's transfer-learning guide: Adam 1e-3 then 1e-5), {o.Epochs} more epoch(s). Trainable parameters: {model.Layers.Sum(l => l.TrainableWeights.Sum(w => w.Count)):N0}."));
+                $"Fine-tuning (--fine-tune {blocks}): unfroze the last {blocks} residual block(s) of ResNet-18 ({unfrozen.Count} convolutions; batch normalizations stay frozen, in inference mode), learning rate {lr:G3} (1/100 of {first.LearningRate:G3}, as Keras's transfer-learning guide: Adam 1e-3 then 1e-5), {epochs} more epoch(s). Trainable parameters: {model.Layers.Sum(l => l.TrainableWeights.Sum(w => w.Count)):N0}."));
         int done = frozen.History.Epochs.Count;
         var second = GuardedFit.Run(o with { Resume = false }, run, validation is not null,
-            callbacks => model.Fit(train, epochs: done + o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose, initialEpoch: done));
+            callbacks => model.Fit(train, epochs: done + epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose, initialEpoch: done));
         var history = new Training.History();
         foreach (var h in new[] { frozen.History, second.History })
             for (int i = 0; i < h.Epochs.Count; i++)

@@ -26,7 +26,7 @@ internal static class ScratchComparison
     {
         var s = o with
         {
-            Model = ModelFor(o), OutDir = Path.Combine(o.OutDir, Folder), CompareScratch = false, FineTune = null, ModelChoice = null,
+            Model = ModelFor(o), OutDir = Path.Combine(o.OutDir, Folder), CompareScratch = false, FineTune = null, FineTuneEpochs = null, ModelChoice = null,
         };
         if (o.Verbose > 0)
             Console.WriteLine(o.Text

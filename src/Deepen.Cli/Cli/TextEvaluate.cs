@@ -6,7 +6,7 @@ using Deepen.Reports;
 namespace Deepen.Cli;
 
 /// <summary>
-/// <c>deepen evaluate</c> with a text model (one that starts with a TextVectorization): reads class folders of .txt
+/// <c>deepen evaluate</c> with a text model (one that starts with a TextVectorization or another text input layer): reads class folders of .txt
 /// files, prints loss, metrics, per-class precision/recall/F1 and the confusion matrix (or JSON), and writes the text
 /// report.
 /// </summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Deepen.Cli;
 
 /// <summary>
-/// <c>deepen predict</c> with a text model (one that starts with a TextVectorization): classifies text files, or the
+/// <c>deepen predict</c> with a text model (one that starts with a TextVectorization or another text input layer, e.g. a pretrained model's WordPiece tokenizer): classifies text files, or the
 /// .txt files of folders, printing the class, its probability and the top-k classes like image predictions.
 /// </summary>
 public static class TextPredict
@@ -23,7 +23,7 @@ public static class TextPredict
         catch (Exception e) when (e is Saving.ModelFileException or IOException or InvalidDataException) { return null; }
         using (model)
         {
-            if (model.TextVectorization is null) return null;
+            if (model.Layers.Count == 0 || model.Layers[0] is not Layers.ITextInput) return null;
             CommonChecks.RequireFiniteWeights(model, modelPath);
             foreach (var input in inputs)
             {

@@ -38,6 +38,8 @@ public sealed record TrainOptions
     public int SequenceLength { get; init; } = 250;
     /// <summary>With a pretrained image model: after the frozen phase, unfreeze the last N residual blocks and train again at a lower learning rate (see <see cref="PretrainedModels"/>).</summary>
     public int? FineTune { get; init; }
+    /// <summary>Epochs of the fine-tuning phase (default: <see cref="Epochs"/>).</summary>
+    public int? FineTuneEpochs { get; init; }
     /// <summary>Also train the default scratch model on the same data and split, and show both (see <see cref="ScratchComparison"/>).</summary>
     public bool CompareScratch { get; init; }
 }

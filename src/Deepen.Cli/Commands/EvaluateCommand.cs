@@ -35,7 +35,7 @@ public static class EvaluateCommand
         using var m = CommonChecks.LoadModel(modelPath);
         var classNames = CommonChecks.ClassNames(m);
         EnsureCompiled(m);
-        if (m.TextVectorization is not null) return TextEvaluate.Run(m, classNames, modelPath, dataDir, json, batchSize, reportDir);
+        if (m.Layers.Count > 0 && m.Layers[0] is Layers.ITextInput) return TextEvaluate.Run(m, classNames, modelPath, dataDir, json, batchSize, reportDir);
         // With --json, progress and the pipeline's warnings go to stderr so that stdout is only the JSON document.
         var (flow, scores, rep, index) = EvaluationData.WithOutputOnStderr(json, () => Evaluate(m, classNames, modelPath, dataDir, batchSize, reportDir, json));
         return Print(json, scores, rep.PerClass, rep.ConfusionMatrix, rep.Count, flow.AuditReport.SkippedCount, classNames, index);

@@ -37,14 +37,15 @@ public static class TrainCommand
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
-        var fineTune = new Option<int?>("--fine-tune") { Description = "With --model resnet18: after training the head, unfreeze the last N residual blocks (1-8) and train --epochs more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-5)." };
+        var fineTune = new Option<int?>("--fine-tune") { Description = "With --model resnet18: after training the head, unfreeze the last N residual blocks (1-8) and train --fine-tune-epochs (default --epochs) more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-5)." };
+        var fineTuneEpochs = new Option<int?>("--fine-tune-epochs") { Description = "With --fine-tune: epochs of the fine-tuning phase (default: --epochs)." };
         var compareScratch = new Option<bool>("--compare-scratch") { Description = "With a pretrained --model: also train the default scratch model (at --image-size/--color-mode, or text-lstm) on the same data and split, into --out/scratch, and show both side by side." };
         var workers = new Option<int>("--workers") { Description = "Train data-parallel in N processes on this machine (runs mpirun -np N; needs Open MPI). Under mpirun, leave it out.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("train", "Train an image classifier on class folders (or a text classifier with --text).")
         {
             train, val, valSplit, test, output, size, color, model, epochs, batch, optimizer, lr, augment, early, keepLast, seed, strict, mixed, resume, quiet,
-            text, maxTokens, sequenceLength, fineTune, compareScratch, workers,
+            text, maxTokens, sequenceLength, fineTune, fineTuneEpochs, compareScratch, workers,
         };
         command.SetBody(p =>
         {
@@ -60,7 +61,7 @@ public static class TrainCommand
                 KeepLast = p.GetValue(keepLast),
                 Seed = p.GetValue(seed), Strict = p.GetValue(strict), Resume = p.GetValue(resume), MixedPrecision = p.GetValue(mixed), Verbose = p.GetValue(quiet) ? 0 : 1,
                 Text = isText, MaxTokens = p.GetValue(maxTokens), SequenceLength = p.GetValue(sequenceLength),
-                FineTune = p.GetValue(fineTune), CompareScratch = p.GetValue(compareScratch),
+                FineTune = p.GetValue(fineTune), FineTuneEpochs = p.GetValue(fineTuneEpochs), CompareScratch = p.GetValue(compareScratch),
             };
             if (p.GetResult(model) is null or { Implicit: true })
             {

@@ -20,6 +20,8 @@ public static class SafeTensors
         using var data = new MemoryStream();
         foreach (var (name, value) in tensors)
         {
+            // A repeated name would overwrite the earlier tensor's header entry and lose its values without a word.
+            if (header.ContainsKey(name)) throw new ArgumentException($"Two tensors are named \"{name}\"; safetensors keys must be unique (give the layers or weights distinct names).", nameof(tensors));
             using var cpu = value.detach().to(ScalarType.Float32).cpu().contiguous();
             var floats = cpu.data<float>().ToArray();
             var bytes = MemoryMarshal.AsBytes(floats.AsSpan());
