@@ -1,3 +1,4 @@
+using Deepen.Utils;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -5,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Deepen.Data.Images;
+namespace Deepen.Ops;
 
 /// <summary>
 /// Batched geometric warps of channels-last images: one <see cref="Affine2D"/> per sample, applied with

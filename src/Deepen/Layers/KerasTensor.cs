@@ -1,6 +1,5 @@
-using Deepen.Layers;
 
-namespace Deepen.Models;
+namespace Deepen.Layers;
 
 /// <summary>
 /// A symbolic tensor of the functional API (Keras's <c>KerasTensor</c>): it holds no data, only a shape (batch
