@@ -11,7 +11,7 @@ namespace Deepen.Ops;
 /// <summary>
 /// Batched geometric warps of channels-last images: one <see cref="Affine2D"/> per sample, applied with
 /// <c>affine_grid</c> + <c>grid_sample</c> in one call for the whole batch (so it runs on any device). Shared by
-/// <see cref="ImageDataGenerator"/> and the Random* preprocessing layers.
+/// <see cref="Data.Images.ImageDataGenerator"/> and the Random* preprocessing layers.
 /// </summary>
 internal static class AffineWarp
 {
