@@ -32,8 +32,7 @@ internal static class ScratchComparison
             Console.WriteLine(o.Text
                 ? $"--compare-scratch: first the scratch model {s.Model} on the same texts and split (outputs in {s.OutDir})."
                 : $"--compare-scratch: first the scratch model {s.Model} on the same images and split, at {o.ImageSize.Width}x{o.ImageSize.Height} {o.ColorMode} (outputs in {s.OutDir}).");
-        if (o.Text) TextTrainRun.Execute(s);
-        else TrainRun.Execute(s);
+        TrainRun.Execute(s);
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(s.OutDir, "metrics.json")))!.AsObject();
         if (o.Verbose > 0) Console.WriteLine($"--compare-scratch: {s.Model} done; now the pretrained model {o.Model}.");
         return new Result(s.Model, metrics, s.OutDir);
