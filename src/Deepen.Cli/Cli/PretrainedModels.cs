@@ -54,8 +54,8 @@ internal static class PretrainedModels
             throw new CliException(ExitCodes.Usage, $"--mixed-precision is not supported with the pretrained --model {o.Model} (its imported layers compute in float32).");
     }
 
-    /// <summary>ResNet-18's residual blocks that hold convolutions (the units --fine-tune counts).</summary>
-    public const int ResNet18Blocks = 8;
+    /// <summary>The imported ResNet-18's residual blocks (stages of 2, 2, 2 and 3; the units --fine-tune counts, see <see cref="Applications.Applications.ResNet18Blocks"/>).</summary>
+    public const int ResNet18Blocks = 9;
 
     /// <summary>One line naming the base, for the console, settings and metrics.json.</summary>
     public static string Describe(string model) => PretrainedPresets.IsImage(model)

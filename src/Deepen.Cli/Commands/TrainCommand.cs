@@ -37,7 +37,7 @@ public static class TrainCommand
         var text = new Option<bool>("--text") { Description = "Train a text classifier on class folders of .txt files (models text-lstm, text-transformer, text-bow)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "With --text: vocabulary size, padding and [UNK] included.", DefaultValueFactory = _ => 20000 };
         var sequenceLength = new Option<int>("--sequence-length") { Description = "With --text: token ids kept per text (sequence models).", DefaultValueFactory = _ => 250 };
-        var fineTune = new Option<int?>("--fine-tune") { Description = "With --model resnet18: after training the head, unfreeze the last N residual blocks (1-8) and train --fine-tune-epochs (default --epochs) more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-5)." };
+        var fineTune = new Option<int?>("--fine-tune") { Description = "With --model resnet18: after training the head, unfreeze the last N residual blocks (1-9) and train --fine-tune-epochs (default --epochs) more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-5)." };
         var fineTuneEpochs = new Option<int?>("--fine-tune-epochs") { Description = "With --fine-tune: epochs of the fine-tuning phase (default: --epochs)." };
         var compareScratch = new Option<bool>("--compare-scratch") { Description = "With a pretrained --model: also train the default scratch model (at --image-size/--color-mode, or text-lstm) on the same data and split, into --out/scratch, and show both side by side." };
         var workers = new Option<int>("--workers") { Description = "Train data-parallel in N processes on this machine (runs mpirun -np N; needs Open MPI). Under mpirun, leave it out.", DefaultValueFactory = _ => 1 };

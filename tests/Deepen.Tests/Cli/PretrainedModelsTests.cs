@@ -39,6 +39,7 @@ public class PretrainedModelsTests
 
         using var model = Model.Load(Path.Combine(output, "model.deepen"));
         var blocks = Deepen.Applications.Applications.ResNet18Blocks(model);
+        Assert.Equal(Deepen.Cli.PretrainedModels.ResNet18Blocks, blocks.Count(b => b.OfType<Conv2D>().Any()));   // what --fine-tune accepts
         var lastBlockConvs = blocks.Where(b => b.OfType<Conv2D>().Any()).Last().OfType<Conv2D>().ToHashSet();
         Assert.Equal(2, lastBlockConvs.Count);
         foreach (var conv in model.Layers.OfType<Conv2D>())
@@ -87,7 +88,7 @@ public class PretrainedModelsTests
     [InlineData(new[] { "--text", "--model", "resnet18" }, "--model resnet18", "--text")]
     [InlineData(new[] { "--model", "minilm" }, "--model minilm", "--text")]
     [InlineData(new[] { "--model", "small-cnn", "--fine-tune", "2" }, "--fine-tune", "small-cnn")]
-    [InlineData(new[] { "--model", "resnet18", "--fine-tune", "9" }, "--fine-tune", "9", "1 to 8")]
+    [InlineData(new[] { "--model", "resnet18", "--fine-tune", "10" }, "--fine-tune", "10", "1 to 9")]
     [InlineData(new[] { "--model", "seed-cnn", "--compare-scratch" }, "--compare-scratch", "resnet18")]
     [InlineData(new[] { "--text", "--model", "minilm", "--fine-tune", "1" }, "--fine-tune", "minilm")]
     public void Pretrained_options_fail_with_messages_that_name_the_option_and_the_value(string[] args, params string[] mentions)
