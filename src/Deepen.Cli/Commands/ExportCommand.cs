@@ -5,6 +5,7 @@ namespace Deepen.Cli.Commands;
 /// <summary><c>deepen export</c>: writes a saved model as ONNX for ONNX Runtime and other frameworks.</summary>
 public static class ExportCommand
 {
+    /// <summary>Builds the <c>deepen export</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file (.deepen, or .onnx to re-export an imported model).", Required = true };
