@@ -42,6 +42,8 @@ internal static class OnnxKernels
         ["Less"] = (x, a, o) => [x[0]!.lt(x[1]!)],
         ["Greater"] = (x, a, o) => [x[0]!.gt(x[1]!)],
         ["Not"] = (x, a, o) => [x[0]!.logical_not()],
+        ["And"] = (x, a, o) => [x[0]!.logical_and(x[1]!)],
+        ["Or"] = (x, a, o) => [x[0]!.logical_or(x[1]!)],
         ["Where"] = (x, a, o) => [where(x[0]!.to_type(ScalarType.Bool), x[1]!, x[2]!)],
         ["Clip"] = Clip,
         ["Cast"] = (x, a, o) => [x[0]!.to_type(Deepen.Onnx.OnnxTypes.ToScalarType((int)a.Int("to", 1)))],
@@ -73,6 +75,9 @@ internal static class OnnxKernels
         ["GlobalAveragePool"] = (x, a, o) => [x[0]!.mean(Enumerable.Range(2, (int)x[0]!.dim() - 2).Select(i => (long)i).ToArray(), true)],
         ["GlobalMaxPool"] = (x, a, o) => [x[0]!.amax(Enumerable.Range(2, (int)x[0]!.dim() - 2).Select(i => (long)i).ToArray(), true)],
         ["Pad"] = Pad,
+        ["RNN"] = OnnxRecurrentKernels.Rnn,
+        ["GRU"] = OnnxRecurrentKernels.Gru,
+        ["LSTM"] = OnnxRecurrentKernels.Lstm,
     };
 
     /// <summary>The supported op types, sorted.</summary>
