@@ -1,3 +1,4 @@
+using Deepen.Imaging;
 using Deepen.Data;
 using Deepen.Models;
 using Deepen.Training;

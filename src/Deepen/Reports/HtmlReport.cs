@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using static System.Net.WebUtility;
 
 namespace Deepen.Reports;

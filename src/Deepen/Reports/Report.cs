@@ -1,8 +1,10 @@
+using Deepen.Reports.Figures;
+using Deepen.Imaging;
 using System.Globalization;
 using Deepen.Data;
 using Deepen.Data.Text;
 using Deepen.Models;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using Deepen.Training;
 using Deepen.Utils;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 
 namespace Deepen.Reports;
 
