@@ -50,7 +50,9 @@ internal sealed partial class OnnxExporter
                 string name = _w.Unique(t.Layer.Name);
                 // An input that a TextVectorization reads carries what it produced: int64 ids ("int" mode) or vectors.
                 var text = graph.Nodes.FirstOrDefault(n => n.Layer is TextVectorization && n.Inputs.Contains(t))?.Layer as TextVectorization;
-                g.Input.Add(ValueInfo(name, text is { OutputMode: "int" } ? OnnxTypes.Int64 : OnnxTypes.Float, t.Shape));
+                var readers = graph.Nodes.Where(n => n.Inputs.Contains(t)).ToList();
+                bool ids = text is { OutputMode: "int" } || (readers.Count > 0 && readers.All(n => ReadsIds(n, t)));
+                g.Input.Add(ValueInfo(name, ids ? OnnxTypes.Int64 : OnnxTypes.Float, t.Shape));
                 values[t] = new Value(name, null);
             }
             foreach (var node in graph.Nodes.Where(n => n.Inputs.Count > 0))
@@ -89,6 +91,22 @@ internal sealed partial class OnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _w.Opset });
         if (_text is not null) AddTextMetadata(proto, _text.Value.Layer, _text.Value.Input);
         return proto;
+    }
+
+    /// <summary>
+    /// Whether a node of an imported graph reads <paramref name="t"/> as integer ids (a Cast to an integer type, or
+    /// Gather's indices): Deepen inputs carry no dtype, so an imported id-level model (token ids, int64 in its file)
+    /// is exported with int64 inputs again.
+    /// </summary>
+    static bool ReadsIds(Node node, KerasTensor t)
+    {
+        if (node.Layer is not OnnxOp op) return false;
+        if (op.OpType == "Cast") return op.Attributes.Int("to", OnnxTypes.Float) is OnnxTypes.Int64 or OnnxTypes.Int32;
+        if (op.OpType != "Gather") return false;
+        int graphInput = node.Inputs.ToList().IndexOf(t), k = -1;
+        for (int slot = 0; slot < op.Slots.Count; slot++)
+            if (op.Slots[slot].Kind == OnnxInputKind.Input && ++k == graphInput) return slot == 1;
+        return false;
     }
 
     /// <summary>A value of the graph: its ONNX name and the name of its Keras mask (bool [batch, time]), if any.</summary>

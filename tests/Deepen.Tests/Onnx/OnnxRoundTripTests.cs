@@ -86,6 +86,12 @@ public class OnnxRoundTripTests
             using var actual = back.Predict(ids);
             OnnxTestSupport.AssertClose(expected.data<float>().ToArray(), actual, what: $"{kind} batch {n}");
         }
+        // ONNX → Deepen → ONNX: the imported model (recurrent ops as OnnxOp layers) exports again and ONNX Runtime agrees.
+        string again = dir.File(kind + "-again.onnx");
+        back.ExportOnnx(again);
+        using var rows = OnnxTextExportTests.PaddedIds(8, 9, vocabulary, 5);
+        using var reference = model.Predict(rows);
+        OnnxTestSupport.AssertClose(OnnxTestSupport.Run(again, new object[] { rows })[0], reference, what: $"{kind} exported again");
     }
 
     [Fact]
