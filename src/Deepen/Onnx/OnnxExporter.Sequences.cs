@@ -13,11 +13,12 @@ internal sealed partial class OnnxExporter
     /// SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU ops (time-major, one direction; "reverse" for
     /// goBackwards). Gate blocks are reordered from Keras's order to ONNX's: LSTM i, f, c, o → i, o, f, c; GRU z, r, h
     /// is already ONNX's order, and Keras 3's reset_after is ONNX's linear_before_reset = 1.
-    /// <para>A mask becomes <c>sequence_lens</c> (the number of real steps per row, computed in the graph). That is
-    /// exact for trailing padding, which TextVectorization and <c>pad_sequences(padding="post")</c> produce: Deepen,
-    /// as Keras, skips masked steps, so the last output is the one at the last real step (ONNX's Y_h), and with
-    /// returnSequences the padded steps repeat it (zeros inside Bidirectional, Keras's zero_output_for_mask: ONNX's
-    /// own padding). Leading or inner padding is not expressible with sequence_lens.</para>
+    /// <para>With a mask, Deepen (as Keras) skips the masked steps: the states carry over and the output repeats the
+    /// previous one (zeros inside Bidirectional, Keras's zero_output_for_mask). The graph reproduces that for any mask
+    /// pattern: each row's real steps are moved to the front in order (TopK on position + T·masked, GatherElements),
+    /// the op runs with <c>sequence_lens</c> = the number of real steps, and with returnSequences every step takes
+    /// the output of the real step the layer last processed (its rank from CumSum of the mask). For trailing padding
+    /// (TextVectorization's) the reordering is the identity.</para>
     /// </summary>
     string Recurrent(RecurrentLayer r, string x, Shape shape, string? mask, string n)
     {
@@ -47,28 +48,73 @@ internal sealed partial class OnnxExporter
         var attributes = new List<AttributeProto> { Int("hidden_size", u), strings, OnnxGraphWriter.String("direction", r.GoBackwards ? "reverse" : "forward") };
         if (r is GRU { ResetAfter: true }) attributes.Add(Int("linear_before_reset", 1));
 
-        var inputs = new List<string> { Transpose(x, n, 1, 0, 2), Weight(n + "/W", w), Weight(n + "/R", rk),    // X: [T, N, F]
+        Compacted? compacted = mask is null ? null : Compact(x, mask, steps, n);
+        var inputs = new List<string> { Transpose(compacted?.Sequence ?? x, n, 1, 0, 2), Weight(n + "/W", w), Weight(n + "/R", rk),    // X: [T, N, F]
             Weight(n + "/B", cat(new[] { inputBias, recurrentBias }).unsqueeze(0)) };
-        if (mask is not null)
-        {
-            string ones = _w.Node("Cast", n + "_lengths", new[] { mask }, Int("to", OnnxTypes.Int32));
-            inputs.Add(_w.Node("ReduceSum", n + "_lengths", new[] { ones, _w.Longs(n + "/time_axis", 1) }, Int("keepdims", 0)));
-        }
+        if (compacted is not null) inputs.Add(_w.Node("Cast", n + "_lengths", new[] { compacted.Value.Lengths }, Int("to", OnnxTypes.Int32)));
         var outputs = _w.NodeWithOutputs(op, n, inputs, 2, attributes.ToArray());
         string last = _w.Node("Squeeze", n + "_h", new[] { outputs[1], _w.Longs(n + "/axis0", 0) });    // Y_h: [1, N, U] → [N, U]
         if (!r.ReturnSequences) return last;
 
-        string y = _w.Node("Squeeze", n + "_y", new[] { outputs[0], _w.Longs(n + "/axis1", 1) });       // Y: [T, 1, N, U] → [T, N, U]
-        if (mask is not null && !r.ZeroOutputForMask && !r.GoBackwards)
+        string y = Transpose(_w.Node("Squeeze", n + "_y", new[] { outputs[0], _w.Longs(n + "/axis1", 1) }), n, 1, 0, 2);   // Y: [T, 1, N, U] → [N, T, U]
+        if (compacted is { } c) y = Expand(r, y, c, n);
+        // goBackwards: Keras returns the outputs in processing order (last step first).
+        return r.GoBackwards ? Reverse(y, 1, steps, n) : y;
+    }
+
+    /// <summary>A masked sequence with each row's real steps moved to the front: the mask as int64, its running count, the real steps per row.</summary>
+    readonly record struct Compacted(string Sequence, string Mask, string Count, string Lengths);
+
+    Compacted Compact(string x, string mask, long steps, string n)
+    {
+        string m = _w.Node("Cast", n + "_mask", new[] { mask }, Int("to", OnnxTypes.Int64));                        // [N, T]
+        string masked = _w.Node("Sub", n + "_padding", new[] { _w.Longs(n + "/one", 1L), m });
+        // Sort key: t for a real step, t + T for a masked one; the smallest T keys give the real steps in order, then the rest.
+        string key = _w.Node("Add", n + "_key", new[] { _w.Longs(n + "/positions", Enumerable.Range(0, (int)steps).Select(i => (long)i).ToArray()),
+            _w.Node("Mul", n + "_key", new[] { masked, _w.Longs(n + "/steps", steps) }) });
+        string order = _w.NodeWithOutputs("TopK", n + "_order", new[] { _w.Node("Cast", n + "_key", new[] { key }, Int("to", OnnxTypes.Float)), _w.Longs(n + "/k", steps) },
+            2, Int("axis", 1), Int("largest", 0), Int("sorted", 1))[1];
+        string sequence = GatherSteps(x, order, n);
+        string count = _w.Node("CumSum", n + "_count", new[] { m, _w.Initializer(n + "/time", tensor(1L)) });     // axis: a 0-D tensor
+        string lengths = _w.Node("ReduceSum", n + "_lengths", new[] { m, _w.Longs(n + "/time_axis", 1) }, Int("keepdims", 0));
+        return new Compacted(sequence, m, count, lengths);
+    }
+
+    /// <summary>x [N, T, F] gathered along time by indices [N, T].</summary>
+    string GatherSteps(string x, string indices, string n)
+    {
+        string expanded = _w.Node("Expand", n + "_indices", new[] { _w.Node("Unsqueeze", n + "_indices", new[] { indices, _w.Longs(n + "/feature_axis", -1) }),
+            _w.Node("Shape", n + "_shape", new[] { x }) });
+        return _w.Node("GatherElements", n + "_gathered", new[] { x, expanded }, Int("axis", 1));
+    }
+
+    /// <summary>
+    /// The outputs of a compacted run [N, T, U] back at every time step, as Deepen gives them: a real step t gets the
+    /// output of its rank (count − 1); a masked step repeats the last output the layer produced before it — forwards
+    /// the real step before t (rank count − 1), backwards the real step after t (rank count) — or zeros when there is
+    /// none yet, or always with zero_output_for_mask.
+    /// </summary>
+    string Expand(RecurrentLayer r, string y, Compacted c, string n)
+    {
+        string one = _w.Longs(n + "/one_", 1L), zero = _w.Longs(n + "/zero_", 0L);
+        string real = _w.Node("Cast", n + "_real", new[] { c.Mask }, Int("to", OnnxTypes.Bool));
+        string rank = _w.Node("Sub", n + "_rank", new[] { c.Count, one });
+        string index, valid;
+        if (!r.GoBackwards)
         {
-            // Padded steps repeat the last real output; ONNX leaves zeros there.
-            string real = _w.Node("Unsqueeze", n + "_mask", new[] { Transpose(mask, n, 1, 0), _w.Longs(n + "/last_axis", -1) });
-            y = _w.Node("Where", n + "_y", new[] { real, y, last });
+            index = _w.Node("Max", n + "_index", new[] { rank, zero });
+            valid = r.ZeroOutputForMask ? real : _w.Node("Greater", n + "_valid", new[] { c.Count, zero });
         }
-        // goBackwards: Keras returns the outputs in processing order; ONNX stores them at their time step. Padded steps
-        // come first backwards with zero states (zero outputs), as ONNX's padding.
-        if (r.GoBackwards) y = Reverse(y, 0, steps, n);
-        return Transpose(y, n, 1, 0, 2);
+        else
+        {
+            index = _w.Node("Where", n + "_index", new[] { real, rank, c.Count });
+            string lengths = _w.Node("Unsqueeze", n + "_lengths", new[] { c.Lengths, _w.Longs(n + "/row_axis", -1) });
+            valid = r.ZeroOutputForMask ? real
+                : _w.Node("Or", n + "_valid", new[] { real, _w.Node("Less", n + "_valid", new[] { c.Count, lengths }) });
+            // A masked step after the last real one would read past the row's real steps (index = length ≤ T − 1): valid is false there.
+        }
+        string gathered = GatherSteps(y, index, n + "_outputs");
+        return _w.Node("Where", n + "_y", new[] { _w.Node("Unsqueeze", n + "_valid", new[] { valid, _w.Longs(n + "/valid_axis", -1) }), gathered, _w.Scalar(n + "/zero_output", 0f) });
     }
 
     string Reverse(string x, long axis, long steps, string n) =>

@@ -81,7 +81,7 @@ public class OnnxRoundTripTests
         using var back = Model.FromOnnx(path);
         foreach (int n in new[] { 1, 3, 8 })
         {
-            using var ids = OnnxTextExportTests.PaddedIds(n, 9, vocabulary, n);
+            using var ids = kind == "recurrent" ? OnnxTextExportTests.ScatteredIds(n, 9, vocabulary, n) : OnnxTextExportTests.PaddedIds(n, 9, vocabulary, n);
             using var expected = model.Predict(ids);
             using var actual = back.Predict(ids);
             OnnxTestSupport.AssertClose(expected.data<float>().ToArray(), actual, what: $"{kind} batch {n}");
