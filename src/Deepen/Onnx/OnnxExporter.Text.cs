@@ -8,13 +8,6 @@ namespace Deepen.Onnx;
 // TextVectorization is not an ONNX op: the graph starts after it, and its vocabulary and settings go into metadata_props.
 internal sealed partial class OnnxExporter
 {
-    /// <summary>The metadata_props keys written for a model whose first layer is a TextVectorization.</summary>
-    public static readonly string[] TextMetadataKeys =
-    {
-        "deepen.text.input", "deepen.text.vocabulary", "deepen.text.standardize", "deepen.text.split", "deepen.text.ngrams",
-        "deepen.text.output_mode", "deepen.text.output_sequence_length", "deepen.text.idf_weights", "deepen.text.config",
-    };
-
     /// <summary>
     /// Writes what a serving process needs to tokenize as the model did: the graph input fed with the layer's output,
     /// the vocabulary by index (a JSON array: "" = padding 0 and "[UNK]" = 1 in "int" mode), the standardization,
