@@ -21,6 +21,15 @@ public static class ExportCommand
             try { m.ExportOnnx(path, version); }
             catch (NotSupportedException e) { throw new CliException(ExitCodes.BadInput, e.Message, e); }
             Console.WriteLine($"Wrote {Path.GetFullPath(path)} (opset {version}, {m.CountParams():N0} parameters).");
+            if (m.Layers.FirstOrDefault() is Layers.TextVectorization text)
+            {
+                string input = text.OutputMode == "int"
+                    ? $"int64 token ids [batch, {m.InputShape![0]}] (0 = padding, at the end)"
+                    : $"its {text.OutputMode} vectors, float [batch, {m.InputShape![0]}]";
+                Console.WriteLine($"Text model: the ONNX graph starts after TextVectorization and takes {input}. Tokenize as the model did with " +
+                    "the vocabulary and settings in the file's metadata_props (keys deepen.text.*: vocabulary, standardize, split, ngrams, " +
+                    "output_mode, output_sequence_length, idf_weights, config).");
+            }
             return ExitCodes.Ok;
         });
         return command;

@@ -72,6 +72,10 @@ public sealed class TransformerEncoder : Layer
     /// <summary>The self-attention part (built with the block).</summary>
     public MultiHeadAttention Attention => _attention ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
 
+    /// <summary>The other parts, in the order the block applies them (for the ONNX export).</summary>
+    internal (LayerNormalization AttentionNorm, Dense Intermediate, Dense Output, LayerNormalization FeedForwardNorm) Parts =>
+        (_attentionNorm!, _intermediate!, _output!, _feedForwardNorm!);
+
     /// <inheritdoc/>
     public override bool SupportsMasking => true;
     /// <inheritdoc/>
@@ -87,10 +91,12 @@ public sealed class TransformerEncoder : Layer
         _attention = new MultiHeadAttention(NumHeads, features / NumHeads, dropout: Dropout,
             kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer, name: Name + "/self_attention");
         _attention.Build(inputShape);
-        _attentionNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon), inputShape);
-        _intermediate = Part(new Dense(IntermediateDim, Activation, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer), inputShape);
-        _output = Part(new Dense(features, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer), new Shape(inputShape[0], IntermediateDim));
-        _feedForwardNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon), inputShape);
+        _attentionNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon, name: Name + "/self_attention_layer_norm"), inputShape);
+        _intermediate = Part(new Dense(IntermediateDim, Activation, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer,
+            name: Name + "/feedforward_intermediate_dense"), inputShape);
+        _output = Part(new Dense(features, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer, name: Name + "/feedforward_output_dense"),
+            new Shape(inputShape[0], IntermediateDim));
+        _feedForwardNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon, name: Name + "/feedforward_layer_norm"), inputShape);
         TrackLayer(_attention, "self_attention");
         TrackLayer(_attentionNorm, "self_attention_layer_norm");
         TrackLayer(_intermediate, "feedforward_intermediate_dense");
