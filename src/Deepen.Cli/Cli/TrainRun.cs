@@ -96,6 +96,7 @@ public static class TrainRun
         string index = report.Save(Path.Combine(o.OutDir, "report"));
         if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
         metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
+        metrics["test_samples"] = data.Counts.Test;         // counted again: the report's pass is the one that decodes the test files
         if (data.Counts.Test is not null && report.Scores is { } testScores)
         {
             metrics["test"] = RunOutputs.Numbers(testScores);
