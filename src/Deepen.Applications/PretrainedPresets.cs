@@ -4,8 +4,8 @@ using Deepen.Models;
 namespace Deepen.Applications;
 
 /// <summary>
-/// The pretrained presets meant for <c>deepen train</c> (not wired into the CLI yet, which therefore does not carry the
-/// weight packages): <c>--model resnet18</c> for images (ImageNet ResNet-18, images resized
+/// The pretrained presets of <c>deepen train</c> (the CLI ships without the weights and finds them through
+/// <see cref="PretrainedFiles"/>): <c>--model resnet18</c> for images (ImageNet ResNet-18, images resized
 /// to 224×224 RGB) and <c>--text --model minilm</c> for texts (all-MiniLM-L6-v2 sentence embeddings). The pretrained
 /// base is frozen and a new softmax (or sigmoid) head is trained on its features, as in Keras's transfer-learning
 /// guide; <see cref="FineTune"/> then unfreezes the last residual blocks for a second, slower phase.

