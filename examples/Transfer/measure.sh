@@ -42,8 +42,9 @@ for step in "${STEPS[@]}"; do
       f10) run "f10-s$seed" "$(draw f 10 "$seed")" --model resnet18 --compare-scratch --image-size 28 --color-mode grayscale --epochs 50 ;;
       f50) run "f50-s$seed" "$(draw f 50 "$seed")" --model resnet18 --compare-scratch --image-size 28 --color-mode grayscale --epochs 50 ;;
       f10-fine-tune) run "f10-ft-s$seed" "$(draw f 10 "$seed")" --model resnet18 --fine-tune 2 --fine-tune-epochs 3 --epochs 50 ;;
-      s16) run "s16-s$seed" "$(draw s 16 "$seed")" --text --model minilm --compare-scratch --epochs 100 --batch-size 8 ;;
-      s64) run "s64-s$seed" "$(draw s 64 "$seed")" --text --model minilm --compare-scratch --epochs 100 ;;
+      # SCRATCH=1 adds --compare-scratch (text-lstm, 100 epochs: slow on a loaded 2-core machine).
+      s16) run "s16-s$seed" "$(draw s 16 "$seed")" --text --model minilm ${SCRATCH:+--compare-scratch} --epochs 100 --batch-size 8 ;;
+      s64) run "s64-s$seed" "$(draw s 64 "$seed")" --text --model minilm ${SCRATCH:+--compare-scratch} --epochs 100 --batch-size 8 ;;
       *) echo "unknown step $step (expected f10, s16, f10-fine-tune, f50, s64)"; exit 2 ;;
     esac
   done
