@@ -52,6 +52,11 @@ public static class LayerRegistry
         ["Minimum"] = Bind<Minimum>,
         ["Concatenate"] = Bind<Concatenate>,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["Cropping1D"] = Cropping1D.FromConfig,
+        ["Cropping2D"] = Cropping2D.FromConfig,
+        ["Conv2DTranspose"] = Bind<Conv2DTranspose>,
+        ["DepthwiseConv2D"] = Bind<DepthwiseConv2D>,
+        ["SeparableConv2D"] = Bind<SeparableConv2D>,
         ["OnnxOp"] = Onnx.Ops.OnnxOp.FromConfig,
     };
 

@@ -107,6 +107,20 @@ public abstract class BaseConv : Layer
             regularizer: BiasRegularizer, constraint: BiasConstraint);
     }
 
+    /// <summary>
+    /// Creates a transposed convolution's kernel [<paramref name="inChannels"/>, filters, <paramref name="window"/>…]
+    /// (LibTorch's layout; Keras's is (window…, filters, in)) and the bias, with Keras's fans for that shape.
+    /// </summary>
+    private protected void BuildTransposedWeights(int inChannels, params int[] window)
+    {
+        long field = window.Aggregate(1L, (a, k) => a * k);
+        _kernel = AddWeight("kernel", new long[] { inChannels, Filters }.Concat(window.Select(k => (long)k)).ToArray(),
+            KernelInitializer, field * Filters, field * inChannels, regularizer: KernelRegularizer, constraint: KernelConstraint);
+        _kernel.Layout = KerasWeightLayout.TransposedConvolution;
+        if (UseBias) _bias = AddWeight("bias", new long[] { Filters }, BiasInitializer, field * Filters, field * inChannels,
+            regularizer: BiasRegularizer, constraint: BiasConstraint);
+    }
+
     /// <summary>The kernel and bias in the compute dtype in effect (bf16 under mixed precision).</summary>
     private protected (Tensor Kernel, Tensor? Bias) ComputeWeights() => (ComputeValue(Kernel), _bias is null ? null : ComputeValue(_bias));
 

@@ -86,6 +86,7 @@ public sealed class Conv1D : BaseConv
         var x = FloatInputs(inputs).transpose(1, 2);                        // (N, L, C) → (N, C, L)
         if (_pad != (0, 0)) x = nn.functional.pad(x, new[] { _pad.Before, _pad.After });
         var (kernel, bias) = ComputeWeights();
+        if (Groups > 1) x = x.contiguous();             // grouped convolutions of strided views: see DepthwiseConv2D.Depthwise
         var y = nn.functional.conv1d(x, kernel, bias, Strides, 0, DilationRate, Groups);
         return y.transpose(1, 2).MoveToOuterDisposeScope();
     }

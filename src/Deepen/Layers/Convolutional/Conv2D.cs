@@ -98,6 +98,7 @@ public sealed class Conv2D : BaseConv
             x = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, Strides.Rows), TensorIndex.Slice(null, null, Strides.Cols)];
             strides = new long[] { 1, 1 };
         }
+        if (Groups > 1) x = x.contiguous();             // grouped convolutions of channels-last views: see DepthwiseConv2D.Depthwise
         var y = nn.functional.conv2d(x, kernel, bias, strides, pad, DilationRate.ToLongs(), Groups);
         return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
     }
