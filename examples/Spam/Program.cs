@@ -83,7 +83,7 @@ string Run(string name, Sequential model)
     double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     Console.WriteLine($"{name}: test accuracy {scores["accuracy"]:P2} (loss {scores["loss"]:F4}), spam precision {precision:P2}, recall {recall:P2}, F1 {f1:F4}; confusion tn={tn} fp={fp} fn={fn} tp={tp}");
     model.Save(Path.Combine(outDir, $"spam-{name.ToLowerInvariant()}.deepen"));
-    var report = new TextReport(model, history, test, new ReportOptions { Title = $"Spam vs ham, {name} (test set)" });
+    var report = new Report(model, history, test, new ReportOptions { Title = $"Spam vs ham, {name} (test set)" });
     Console.WriteLine($"Report: {report.Save(Path.Combine(outDir, $"report-{name.ToLowerInvariant()}"))}");
     using var demo = model.Predict(new[] { "Subject: You have WON a FREE cruise!!! Click here to claim your prize now", "Subject: Re: patch for the build\nThanks, I applied it and the tests pass now." });
     Console.WriteLine($"Raw strings: P(spam) = {string.Join(", ", demo.data<float>().Select(v => v.ToString("F3")))}");

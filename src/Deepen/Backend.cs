@@ -1,3 +1,4 @@
+using Deepen.Utils;
 using TorchSharp;
 
 namespace Deepen;
@@ -80,13 +81,13 @@ public static class Backend
     internal static Random NewShuffleRandom()
     {
         long n = Interlocked.Increment(ref _shuffleCounter);
-        return Seed is int s ? new Random(Data.Images.Seeds.Mix(s, (int)n, stream: 1)) : new Random(); // not HashCode.Combine: it differs per process
+        return Seed is int s ? new Random(Utils.Seeds.Mix(s, (int)n, stream: 1)) : new Random(); // not HashCode.Combine: it differs per process
     }
 
     /// <summary>The seed <see cref="NewShuffleRandom"/> would use (a random one when <see cref="Seed"/> is not set), for sources that replay their draws.</summary>
     internal static int NewShuffleSeed()
     {
         long n = Interlocked.Increment(ref _shuffleCounter);
-        return Seed is int s ? Data.Images.Seeds.Mix(s, (int)n, stream: 1) : Random.Shared.Next();
+        return Seed is int s ? Utils.Seeds.Mix(s, (int)n, stream: 1) : Random.Shared.Next();
     }
 }

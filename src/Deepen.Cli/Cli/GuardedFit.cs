@@ -21,6 +21,7 @@ internal sealed record GuardedFit(History History, KeptEpoch KeptEpoch, Terminat
         var keptEpoch = KeptEpoch.Attach(callbacks, o, hasValidation);
         var nanGuard = Divergence.Guard();
         callbacks.Add(nanGuard);
+        keptEpoch.Guard = nanGuard;
         if (o.Resume && !backup.HasBackup && o.Verbose > 0)
             Console.WriteLine($"--resume: no interrupted run to continue in {o.OutDir}; training from the first epoch.");
         return new GuardedFit(RunFolder.FullHistory(backup, fit(callbacks)), keptEpoch, nanGuard);

@@ -26,12 +26,28 @@ internal sealed class KeptEpoch
     }
 
     /// <summary>The index in <paramref name="history"/> of the epoch whose weights the model holds.</summary>
-    public int Index(History history) =>
-        _best?.BestEpoch is int e && history.Epochs.ToList().IndexOf(e) is int i and >= 0 ? i : history.Epochs.Count - 1;
+    /// <summary>The run's divergence guard: when it stopped the run, the weights saved are the ones it restored, not the best epoch's.</summary>
+    public TerminateOnNaN? Guard { get; set; }
+
+    public int Index(History history)
+    {
+        var epochs = history.Epochs.ToList();
+        if (Guard is { TerminatedAtEpoch: not null } guard)
+            return guard.RestoredEpoch is int r && epochs.IndexOf(r) is int j and >= 0 ? j : epochs.Count - 1;
+        return _best?.BestEpoch is int e && epochs.IndexOf(e) is int i and >= 0 ? i : epochs.Count - 1;
+    }
 
     /// <summary>Says which epoch was kept (on the console when verbose) and records it in metrics.json.</summary>
     public void Describe(JsonObject metrics, History history, int verbose)
     {
+        if (Guard is { TerminatedAtEpoch: not null } guard)
+        {
+            // A diverged run saved the last weights with a finite loss (or the initial ones): say so, whatever keep-best chose.
+            bool initial = guard.RestoredEpoch is not (int r and >= 0);
+            metrics["kept_epoch"] = initial ? 0 : guard.RestoredEpoch + 1;
+            metrics["kept"] = initial ? "initial" : "last_finite";
+            return;
+        }
         int i = Index(history);
         int epoch = history.Epochs[i] + 1, last = history.Epochs[^1] + 1;
         string kept = _best is null ? "last" : "best_" + Monitor;

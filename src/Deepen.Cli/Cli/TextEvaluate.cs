@@ -29,7 +29,7 @@ public static class TextEvaluate
             if (d.ClassNames.Count != classNames.Count)
                 throw new CliException(ExitCodes.BadInput, $"--data has {d.ClassNames.Count} class folders but the model predicts {classNames.Count} classes.");
             var s = model.Evaluate(d, verbose: json ? 0 : 1);
-            var r = new TextReport(model, null, d, new ReportOptions
+            var r = new Report(model, null, d, new ReportOptions
             {
                 Title = $"Deepen — evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir)))}",
                 AuditLines = new[] { $"{d.Count} texts; {d.Skipped.Count} file(s) skipped." }

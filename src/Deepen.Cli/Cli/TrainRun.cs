@@ -1,126 +1,89 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Deepen.Callbacks;
-using Deepen.Data.Audit;
-using Deepen.Data.Images;
-using Deepen.Models;
 using Deepen.Optimizers;
-using Deepen.Reports;
 
 namespace Deepen.Cli;
 
 /// <summary>
-/// One training run from class folders to the outputs in <c>--out</c>: <c>model.deepen</c>, <c>history.csv</c>,
-/// <c>metrics.json</c>, <c>audit.json</c> and the report under <c>report/</c>.
+/// One training run, for images and texts alike, from class folders to the outputs in <c>--out</c>:
+/// <c>model.deepen</c>, <c>history.csv</c>, <c>metrics.json</c>, <c>audit.json</c> and the report under
+/// <c>report/</c>. What depends on the kind of data (reading it, the preset, the report's sample view) is a
+/// <see cref="TrainingData"/>: <see cref="ImageTrainingData"/> or, with <c>--text</c>, <see cref="TextTrainingData"/>.
 /// </summary>
 public static class TrainRun
 {
     /// <summary>Runs the training and returns the path of the report's index.html.</summary>
     public static string Execute(TrainOptions o)
     {
-        var optimizer = CheckArguments(o);
+        var optimizer = o.Text ? TextTrainingData.CheckArguments(o) : CheckArguments(o);
         CommonChecks.Directory(o.TrainDir, "--train");
         if (o.ValDir is not null) CommonChecks.Directory(o.ValDir, "--val");
         if (o.TestDir is not null) CommonChecks.Directory(o.TestDir, "--test");
-        ModelPresets.CheckExists(o.Model);
+        if (!o.Text) ModelPresets.CheckExists(o.Model);
         using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
         Backend.SetRandomSeed(o.Seed);
         var clock = Stopwatch.StartNew();
 
-        string auditPath = Path.Combine(o.OutDir, "audit.json");
-        var reference = o.TestDir ?? o.ValDir;
-        // Every image is converted to --color-mode, so under grayscale a colour image is data, not an anomaly.
-        var audit = new AuditOptions { ReferenceDirectory = reference, ExpectedChannels = o.ColorMode == "grayscale" ? [1, 2, 3, 4] : null };
-        var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
-        IReadOnlyList<string>? classes = null;
-        DirectoryIterator TrainFlow() => Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: classes,
-            classMode: "sparse", batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
-            auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
-        var train = TrainFlow();
-        if (DataWarnings.ClassesWithImages(train, o.TrainDir) is { } kept) { classes = kept; train = TrainFlow(); }
-        if (train.NumClasses < 2)
-            throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
-        ImageFileIterator? validation = o.ValDir is not null
-            ? Flow(() => new ImageDataGenerator().FlowFromDirectory(o.ValDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
-                batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--val")
-            : o.ValSplit > 0
-                // The same audit as the training subset: both split the same kept files, so no image lands in both.
-                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
-                    batchSize: o.BatchSize, shuffle: false, subset: "validation", auditReport: null, audit: audit, verbose: o.Verbose > 0), "--train")
-                : null;
-        ImageFileIterator? test = o.TestDir is null ? null
-            : Flow(() => new ImageDataGenerator().FlowFromDirectory(o.TestDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
-                batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--test");
-
-        var shape = train.ImageShape;
-        var model = ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), train.NumClasses);
-        model.ClassNames = train.ClassNames.ToArray();
-        bool binary = train.NumClasses == 2;
-        model.Compile(optimizer, binary ? "binary_crossentropy" : "sparse_categorical_crossentropy", ["accuracy"],
-            dtypePolicy: o.MixedPrecision ? "mixed_bfloat16" : "float32");
+        TrainingData data = o.Text ? TextTrainingData.Read(o) : ImageTrainingData.Read(o);
+        var model = data.BuildModel(o, optimizer);
         if (o.Verbose > 0) model.Summary();
 
-        var (history, keptEpoch, nanGuard) = GuardedFit.Run(o, run, validation is not null, callbacks => model.Fit(train, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: o.Verbose));
+        var (history, keptEpoch, nanGuard) = GuardedFit.Run(o, run, data.HasValidation, callbacks => data.Fit(model, o, callbacks));
         double trainSeconds = clock.Elapsed.TotalSeconds;
         if (!Distributed.Communicator.World.IsRoot) return Path.Combine(o.OutDir, "report", "index.html"); // Distributed: rank 0 writes the outputs
 
         string modelPath = Path.Combine(o.OutDir, "model.deepen");
         model.Save(modelPath, includeOptimizer: !nanGuard.Diverged());
         RunOutputs.WriteHistory(Path.Combine(o.OutDir, "history.csv"), history);
+        data.WriteAudit(o.OutDir);
 
-        var evaluation = test ?? validation;
-        IReadOnlyDictionary<string, double>? testScores = test is null ? null : model.Evaluate(test, verbose: o.Verbose > 0 ? 2 : 0);
+        var testScores = data.EvaluateTest(model, o.Verbose > 0 ? 2 : 0);
+        var counts = data.Counts;
+        int kept = keptEpoch.Index(history);
         var metrics = new JsonObject
         {
-            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][keptEpoch.Index(history)]))),
-            ["validation"] = validation is null ? null
-                : RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][keptEpoch.Index(history)]))),
+            ["train"] = RunOutputs.Numbers(history.Keys.Where(k => !k.StartsWith("val_")).Select(k => KeyValuePair.Create(k, history[k][kept]))),
+            ["validation"] = data.HasValidation
+                ? RunOutputs.Numbers(history.Keys.Where(k => k.StartsWith("val_")).Select(k => KeyValuePair.Create(k[4..], history[k][kept])))
+                : null,
             ["test"] = testScores is null ? null : RunOutputs.Numbers(testScores),
-            ["class_names"] = new JsonArray(train.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["class_names"] = new JsonArray(data.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["epochs_run"] = history.Epochs.Count,
             ["epochs_requested"] = o.Epochs,
-            ["train_samples"] = EvaluationData.ReadCount(train),
-            ["validation_samples"] = validation is null ? null : EvaluationData.ReadCount(validation),
-            ["test_samples"] = test is null ? null : EvaluationData.ReadCount(test),
-            ["skipped_files"] = train.AuditReport.SkippedCount,
+            ["train_samples"] = counts.Train,
+            ["validation_samples"] = counts.Validation,
+            ["test_samples"] = counts.Test,
+            ["skipped_files"] = counts.Skipped,
             ["seconds"] = Math.Round(trainSeconds, 2),
             ["model"] = o.Model,
-            ["image_size"] = new JsonArray(o.ImageSize.Width, o.ImageSize.Height),
-            ["color_mode"] = o.ColorMode,
         };
+        data.Describe(metrics, o);
 
-        string reportDir = Path.Combine(o.OutDir, "report");
-        string index;
         var settings = new Dictionary<string, string>
         {
             ["train"] = o.TrainDir, ["validation"] = o.ValDir ?? (o.ValSplit > 0 ? FormattableString.Invariant($"{o.ValSplit * 100:0.#}% of train") : "none"),
-            ["test"] = o.TestDir ?? "none", ["model"] = o.Model, ["image size"] = $"{o.ImageSize.Width}x{o.ImageSize.Height}",
-            ["color mode"] = o.ColorMode, ["epochs"] = $"{history.Epochs.Count} of {o.Epochs}", ["batch size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
-            ["optimizer"] = optimizer.ToString(), ["augment"] = o.Augment.ToString(), ["early stopping"] = o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "off",
-            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["dtype policy"] = model.DTypePolicy.Name, ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
+            ["test"] = o.TestDir ?? "none", ["model"] = o.Model,
         };
-        if (evaluation is not null)
+        foreach (var (key, value) in data.Settings(o, model)) settings[key] = value;
+        foreach (var (key, value) in new Dictionary<string, string>
         {
-            var reportClock = Stopwatch.StartNew();
-            var report = new Report(model, history, evaluation, train.ClassNames, new ReportOptions
-            {
-                Title = $"Deepen — {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(o.TrainDir)))} ({(test is null ? "validation" : "test")} set)",
-                Audit = train.AuditReport,
-                AuditLines = new[] { train.AuditReport.Summary() },
-                AuditFacts = AuditFacts(train.AuditReport),
-                Settings = settings,
-                Timings = new Dictionary<string, string> { ["training"] = $"{trainSeconds:F1} s", ["per epoch"] = $"{trainSeconds / Math.Max(1, history.Epochs.Count):F1} s" },
-            });
-            index = report.Save(reportDir);
-            metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
-            if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
-        }
-        else
+            ["epochs"] = $"{history.Epochs.Count} of {o.Epochs}", ["batch size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["optimizer"] = optimizer.ToString(), ["early stopping"] = o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "off",
+            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture), ["parameters"] = model.CountParams().ToString("N0", CultureInfo.InvariantCulture),
+        }) settings[key] = value;
+        var timings = new Dictionary<string, string>
         {
-            index = WriteMinimalReport(model, history, train, reportDir, settings);
-        }
+            ["training"] = $"{trainSeconds:F1} s", ["per epoch"] = $"{trainSeconds / Math.Max(1, history.Epochs.Count):F1} s",
+        };
+
+        var reportClock = Stopwatch.StartNew();
+        var report = data.Report(model, history, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(o.TrainDir))),
+            new RunFacts(settings, timings));
+        string index = report.Save(Path.Combine(o.OutDir, "report"));
+        if (o.Verbose > 0) Console.WriteLine($"Report written in {reportClock.Elapsed.TotalSeconds:F1}s");
+        metrics["report_accuracy"] = Math.Round(report.Accuracy, 6);
         metrics["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
         keptEpoch.Describe(metrics, history, o.Verbose);
         metrics["diverged"] = Divergence.Json(nanGuard);
@@ -162,31 +125,5 @@ public static class TrainRun
         if (memory > 0 && bytes > memory / 4)
             throw new CliException(ExitCodes.Usage, FormattableString.Invariant(
                 $"--image-size {o.ImageSize.Width}x{o.ImageSize.Height} with --batch-size {o.BatchSize} needs {bytes / 1e9:F1} GB for one batch of input images alone, more than a quarter of this machine's {memory / 1e9:F1} GB. Use a smaller --image-size or --batch-size."));
-    }
-
-    /// <summary>Without validation or test data the report is built over the (un-augmented) training images.</summary>
-    static string WriteMinimalReport(Sequential model, Training.History history, DirectoryIterator train, string reportDir, Dictionary<string, string> settings)
-    {
-        var plain = new ImageDataGenerator().FlowFromDirectory(train.Directory, train.TargetSize, train.ColorMode.ToString().ToLowerInvariant(),
-            classes: train.ClassNames, classMode: "sparse", batchSize: train.BatchSize, shuffle: false, auditReport: null, verbose: false);
-        var report = new Report(model, history, plain, train.ClassNames, new ReportOptions
-        {
-            Title = "Deepen — training set (no validation data given)",
-            AuditLines = new[] { train.AuditReport.Summary() }, Settings = settings,
-        });
-        return report.Save(reportDir);
-    }
-
-    internal static IEnumerable<KeyValuePair<string, string>> AuditFacts(AuditReport audit) =>
-        new[] { KeyValuePair.Create("files scanned", audit.FilesScanned.ToString(CultureInfo.InvariantCulture)),
-                KeyValuePair.Create("files skipped", audit.SkippedCount.ToString(CultureInfo.InvariantCulture)) }
-            .Concat(audit.Counts().Select(kv => KeyValuePair.Create(AuditReport.KindName(kv.Key), kv.Value.ToString(CultureInfo.InvariantCulture))));
-
-    static T Flow<T>(Func<T> create, string option)
-    {
-        try { return create(); }
-        catch (DataAuditException e) { throw new CliException(ExitCodes.BadInput, $"{option}: {e.Message}", e); }
-        catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidOperationException)
-        { throw new CliException(ExitCodes.BadInput, $"{option}: {e.Message}", e); }
     }
 }

@@ -113,7 +113,7 @@ public static class EvaluateCommand
         {
             Title = $"Deepen — evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir)))}",
             AuditLines = new[] { flow.AuditReport.Summary() },
-            AuditFacts = TrainRun.AuditFacts(flow.AuditReport),
+            AuditFacts = ImageTrainingData.AuditFacts(flow.AuditReport),
             Settings = new Dictionary<string, string> { ["model"] = modelPath, ["data"] = dataDir },
             Evaluate = true,
         });

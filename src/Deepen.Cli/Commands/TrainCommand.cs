@@ -66,7 +66,7 @@ public static class TrainCommand
                 options = options with { Model = chosen, ModelChoice = isText ? null : $"Model: {chosen} ({reason}; choose another with --model)" };
             }
             using var rank = WorkersLaunch.ForThisRank(ref options); // Distributed: ranks other than 0 print nothing and write into a private folder
-            var index = isText ? TextTrainRun.Execute(options) : TrainRun.Execute(options);
+            var index = TrainRun.Execute(options);
             if (rank.IsRoot) Console.WriteLine($"Report: {index}");
             return ExitCodes.Ok;
         });

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Deepen.Distributed;
 using Deepen.Utils;
 using static TorchSharp.torch;
 

@@ -40,7 +40,7 @@ internal sealed class DataParallel : IDisposable
     {
         _world = world;
         _model = model;
-        _shard = new Shard(world);
+        _shard = world.IsDistributed ? new Shard(world.Rank, world.Size, buffer => world.Broadcast(buffer)) : new Shard(world.Rank, world.Size);
     }
 
     /// <summary>Set to "lines" by <see cref="Launcher"/> when the job's output is redirected: verbose 1 prints one line per epoch.</summary>

@@ -1,6 +1,7 @@
+using Deepen.Imaging;
 using Deepen.Layers;
 using Deepen.Models;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using Deepen.Utils;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -138,7 +139,7 @@ public static class FeatureMaps
         {
             int x = Margin + i % columns * (tileW + Gap), y = Margin + Heading + i / columns * (tileH + Caption + Gap);
             canvas.DrawText($"#{i}", x, y + 12, SKTextAlign.Left, small, muted);
-            var image = new Reports.ReportImage(rows, cols, 3, tiles[i]);
+            var image = new Imaging.ReportImage(rows, cols, 3, tiles[i]);
             using var bitmap = image.ToBitmap((0f, 1f));
             using var sk = SKImage.FromBitmap(bitmap);
             canvas.DrawImage(sk, SKRect.Create(x, y + Caption, tileW, tileH), new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None));

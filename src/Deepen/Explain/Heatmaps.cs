@@ -1,4 +1,4 @@
-using Deepen.Reports;
+using Deepen.Imaging;
 using SkiaSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Deepen.Models;
 using static TorchSharp.torch;
 
 namespace Deepen.Layers;

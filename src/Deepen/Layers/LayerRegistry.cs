@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Deepen.Layers;
 
 /// <summary>
@@ -7,58 +9,28 @@ namespace Deepen.Layers;
 /// <example><code>LayerRegistry.Register&lt;Scale&gt;();   // or LayerRegistry.Register("Scale", config => new Scale());</code></example>
 public static class LayerRegistry
 {
-    static readonly Dictionary<string, Func<LayerConfig, Layer>> Factories = new()
+    static readonly Dictionary<string, Func<LayerConfig, Layer>> Factories = Discover();
+
+    /// <summary>
+    /// Every public, concrete layer class of the library registers itself: by its Keras class name (the type's name;
+    /// "InputLayer" for <see cref="Input"/>), with its own <c>static FromConfig(LayerConfig)</c> when it has one and
+    /// otherwise by binding the config to its constructor. Models are rebuilt from their own configs, not here.
+    /// </summary>
+    static Dictionary<string, Func<LayerConfig, Layer>> Discover()
     {
-        ["InputLayer"] = Input.FromConfig,
-        ["Dense"] = Bind<Dense>,
-        ["Activation"] = Bind<Activation>,
-        ["Flatten"] = Bind<Flatten>,
-        ["Rescaling"] = Bind<Rescaling>,
-        ["Dropout"] = Bind<Dropout>,
-        ["Conv2D"] = Bind<Conv2D>,
-        ["MaxPooling2D"] = Bind<MaxPooling2D>,
-        ["AveragePooling2D"] = Bind<AveragePooling2D>,
-        ["GlobalAveragePooling2D"] = Bind<GlobalAveragePooling2D>,
-        ["GlobalMaxPooling2D"] = Bind<GlobalMaxPooling2D>,
-        ["UpSampling2D"] = Bind<UpSampling2D>,
-        ["BatchNormalization"] = Bind<BatchNormalization>,
-        ["Embedding"] = Bind<Embedding>,
-        ["SimpleRNN"] = Bind<SimpleRNN>,
-        ["LSTM"] = Bind<LSTM>,
-        ["GRU"] = Bind<GRU>,
-        ["Conv1D"] = Bind<Conv1D>,
-        ["MaxPooling1D"] = Bind<MaxPooling1D>,
-        ["AveragePooling1D"] = Bind<AveragePooling1D>,
-        ["GlobalAveragePooling1D"] = Bind<GlobalAveragePooling1D>,
-        ["GlobalMaxPooling1D"] = Bind<GlobalMaxPooling1D>,
-        ["LayerNormalization"] = Bind<LayerNormalization>,
-        ["MultiHeadAttention"] = Bind<MultiHeadAttention>,
-        ["TransformerEncoder"] = Bind<TransformerEncoder>,
-        ["PositionEmbedding"] = Bind<PositionEmbedding>,
-        ["TokenAndPositionEmbedding"] = Bind<TokenAndPositionEmbedding>,
-        ["Bidirectional"] = Bidirectional.FromConfig,
-        ["TimeDistributed"] = TimeDistributed.FromConfig,
-        ["RandomFlip"] = RandomFlip.FromConfig,
-        ["RandomRotation"] = RandomRotation.FromConfig,
-        ["RandomZoom"] = RandomZoom.FromConfig,
-        ["RandomTranslation"] = RandomTranslation.FromConfig,
-        ["RandomContrast"] = RandomContrast.FromConfig,
-        ["TextVectorization"] = TextVectorization.FromConfig,
-        ["Add"] = Bind<Add>,
-        ["Subtract"] = Bind<Subtract>,
-        ["Multiply"] = Bind<Multiply>,
-        ["Average"] = Bind<Average>,
-        ["Maximum"] = Bind<Maximum>,
-        ["Minimum"] = Bind<Minimum>,
-        ["Concatenate"] = Bind<Concatenate>,
-        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
-        ["Cropping1D"] = Cropping1D.FromConfig,
-        ["Cropping2D"] = Cropping2D.FromConfig,
-        ["Conv2DTranspose"] = Bind<Conv2DTranspose>,
-        ["DepthwiseConv2D"] = Bind<DepthwiseConv2D>,
-        ["SeparableConv2D"] = Bind<SeparableConv2D>,
-        ["OnnxOp"] = Onnx.Ops.OnnxOp.FromConfig,
-    };
+        var factories = new Dictionary<string, Func<LayerConfig, Layer>>(StringComparer.Ordinal);
+        foreach (var type in typeof(Layer).Assembly.GetTypes())
+        {
+            if (!type.IsSubclassOf(typeof(Layer)) || type.IsAbstract || !type.IsPublic || type.ContainsGenericParameters) continue;
+            if (type.Namespace?.StartsWith("Deepen.Models", StringComparison.Ordinal) == true) continue;
+            var fromConfig = type.GetMethod("FromConfig", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(LayerConfig) });
+            factories.Add(type == typeof(Input) ? "InputLayer" : type.Name,
+                fromConfig is not null && typeof(Layer).IsAssignableFrom(fromConfig.ReturnType)
+                    ? fromConfig.CreateDelegate<Func<LayerConfig, Layer>>()
+                    : config => ConfigBinder.Create(type, config));
+        }
+        return factories;
+    }
 
     static Layer Bind<T>(LayerConfig config) where T : Layer => ConfigBinder.Create(typeof(T), config);
 

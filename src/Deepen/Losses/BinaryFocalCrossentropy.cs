@@ -49,6 +49,6 @@ public sealed class BinaryFocalCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("apply_class_balancing", ApplyClassBalancing).Set("alpha", Alpha)
+    public override LayerConfig GetConfig() => base.GetConfig().Set("apply_class_balancing", ApplyClassBalancing).Set("alpha", Alpha)
         .Set("gamma", Gamma).Set("from_logits", FromLogits).Set("label_smoothing", LabelSmoothing).Set("axis", Axis);
 }

@@ -38,7 +38,7 @@ public sealed class CategoricalCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("label_smoothing", LabelSmoothing).Set("axis", Axis);
+    public override LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("label_smoothing", LabelSmoothing).Set("axis", Axis);
 
     /// <inheritdoc/>
     public override void ValidateTargets(Tensor yTrue, Shape outputShape, string argument = "y")

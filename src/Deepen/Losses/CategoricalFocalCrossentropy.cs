@@ -42,6 +42,6 @@ public sealed class CategoricalFocalCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("alpha", Alpha).Set("gamma", Gamma)
+    public override LayerConfig GetConfig() => base.GetConfig().Set("alpha", Alpha).Set("gamma", Gamma)
         .Set("from_logits", FromLogits).Set("label_smoothing", LabelSmoothing).Set("axis", Axis);
 }

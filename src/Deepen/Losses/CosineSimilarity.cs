@@ -19,7 +19,7 @@ public sealed class CosineSimilarity : Loss
     Tensor L2Normalize(Tensor x) => x / x.square().sum(Axis, keepdim: true).clamp_min(1e-12).sqrt();
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("axis", Axis);
+    public override LayerConfig GetConfig() => base.GetConfig().Set("axis", Axis);
 
     /// <inheritdoc/>
     public override string Name => "cosine_similarity";

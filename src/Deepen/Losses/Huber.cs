@@ -22,7 +22,7 @@ public sealed class Huber : Loss
     }
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("delta", Delta);
+    public override LayerConfig GetConfig() => base.GetConfig().Set("delta", Delta);
 
     /// <inheritdoc/>
     public override string Name => "huber_loss";

@@ -104,7 +104,7 @@ public abstract class Loss
     protected virtual Tensor? Mask(Tensor yTrue, Tensor values) => null;
 
     /// <summary>The hyper-parameters, for saving (Keras's <c>get_config()</c>).</summary>
-    public virtual Layers.LayerConfig GetConfig() => new Layers.LayerConfig().Set("name", Name).Set("reduction", Reduction);
+    public virtual LayerConfig GetConfig() => new LayerConfig().Set("name", Name).Set("reduction", Reduction);
 
     /// <summary>Per-sample losses (shape [batch] or [batch, …]) for aligned targets.</summary>
     protected abstract Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits);

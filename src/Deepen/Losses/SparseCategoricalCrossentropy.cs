@@ -27,7 +27,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     protected override Tensor? Mask(Tensor yTrue, Tensor values) => IgnoreClass is int c ? yTrue.ne(c).reshape(values.shape) : null;
 
     /// <inheritdoc/>
-    public override Layers.LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("ignore_class", IgnoreClass);
+    public override LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("ignore_class", IgnoreClass);
     internal override string? LogitsActivation => "softmax";
 
     protected override Tensor AlignTargets(Tensor yTrue, Tensor yPred)

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deepen.Layers;
 using Deepen.Utils;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,4 +1,3 @@
-using Deepen.Layers;
 using Deepen.Utils;
 
 namespace Deepen.Optimizers;

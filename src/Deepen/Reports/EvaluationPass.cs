@@ -1,3 +1,4 @@
+using Deepen.Imaging;
 using Deepen.Data;
 using Deepen.Models;
 using Deepen.Training;
@@ -10,7 +11,8 @@ namespace Deepen.Reports;
 /// The one pass over the evaluation data behind a <see cref="Report"/>: predicts each batch, turns outputs into
 /// class probabilities and targets into class indices, computes per-sample cross-entropy, and keeps copies of
 /// only the images the figures need (<see cref="GridCount"/> samples spread evenly over the data — every
-/// <see cref="GridStride"/>-th one — and the running top losses).
+/// <see cref="GridStride"/>-th one — and the running top losses). For texts (already vectorized by the model's first
+/// layer) no images are kept and there is no grid: the report shows the texts themselves.
 /// </summary>
 internal sealed class EvaluationPass
 {
@@ -22,13 +24,14 @@ internal sealed class EvaluationPass
     readonly int _classes;
     readonly bool _binary;
     readonly int _topCount;
+    readonly bool _keepImages;
     readonly List<(double Loss, int Index)> _top = new();
 
     /// <summary>The prediction grid shows samples 0, s, 2s, … so it spans the whole set (class folders come in order).</summary>
     public int GridStride { get; private set; } = 1;
 
     /// <summary>The sample indices the prediction grid shows.</summary>
-    public IReadOnlyList<int> GridIndices =>
+    public IReadOnlyList<int> GridIndices => !_keepImages ? Array.Empty<int>() :
         Enumerable.Range(0, GridCount).Select(k => k * GridStride).Where(i => i < Count).ToArray();
 
     bool IsGrid(int index) => index % GridStride == 0 && index / GridStride < GridCount;
@@ -47,8 +50,9 @@ internal sealed class EvaluationPass
     /// <summary>The top-loss sample indices, highest loss first (ties: earlier sample first).</summary>
     public IReadOnlyList<int> TopIndices => _top.Select(t => t.Index).ToArray();
 
-    EvaluationPass(int classes, bool binary, int topCount)
+    EvaluationPass(int classes, bool binary, int topCount, bool keepImages)
     {
+        _keepImages = keepImages;
         _classes = classes;
         _binary = binary;
         _topCount = topCount;
@@ -62,19 +66,21 @@ internal sealed class EvaluationPass
     /// <summary>
     /// Runs the pass: the trainer's prediction loop (one probability rule, ids from the batches) with each batch
     /// handed here before it is released. <paramref name="classNames"/> is checked against the model's output size.
+    /// With <paramref name="images"/> the inputs must be images (the figures show some of them); otherwise they are
+    /// any tensors (vectorized texts) and none is kept.
     /// </summary>
-    public static EvaluationPass Run(Model model, IBatchSource data, IReadOnlyList<string> classNames, int topCount, bool evaluate = false)
+    public static EvaluationPass Run(Model model, IBatchSource data, IReadOnlyList<string> classNames, int topCount, bool evaluate = false, bool images = true)
     {
         EvaluationPass? pass = null;
         void Observe(Batch batch, Tensor probabilities)
         {
-            CheckImages(batch.X);
+            if (images) CheckImages(batch.X);
             if (batch.Y is null)
-                throw ReportCheck.Described("data", "batches without labels (Y is null)", "batches with images X and labels Y");
+                throw ReportCheck.Described("data", "batches without labels (Y is null)", images ? "batches with images X and labels Y" : "labelled samples");
             if (batch.Size == 0) return;
             if (pass is null)
             {
-                pass = Create(model, probabilities, classNames, topCount);
+                pass = Create(model, probabilities, classNames, topCount, images);
                 // A lower bound of the sample count (only the last batch may be smaller), so every grid index exists.
                 long atLeast = (long)(data.BatchesPerEpoch - 1) * batch.Size + 1;
                 pass.GridStride = (int)Math.Max(1, atLeast / GridCount);
@@ -87,14 +93,14 @@ internal sealed class EvaluationPass
         using (predictions)
         {
             if (pass is null || pass.Count == 0)
-                throw ReportCheck.Described("data", "a batch source that yielded no samples", "at least one evaluation image with its label");
+                throw ReportCheck.Described("data", "a batch source that yielded no samples", $"at least one evaluation {(images ? "image" : "sample")} with its label");
             pass.Ids = predictions.Ids;
             pass.Scores = predictions.Scores;
         }
         return pass;
     }
 
-    static EvaluationPass Create(Model model, Tensor output, IReadOnlyList<string> classNames, int topCount)
+    static EvaluationPass Create(Model model, Tensor output, IReadOnlyList<string> classNames, int topCount, bool keepImages)
     {
         if (output.dim() != 2)
             throw ReportCheck.Described("model", $"a model whose output has shape ({string.Join(", ", output.shape)})",
@@ -107,7 +113,7 @@ internal sealed class EvaluationPass
                 binary
                     ? $"2 names (for label 0 and label 1) because the model has one sigmoid output; got {classNames.Count}"
                     : $"{classes} names, one per model output (output shape (None, {units})); got {classNames.Count}");
-        return new EvaluationPass(classes, binary, topCount);
+        return new EvaluationPass(classes, binary, topCount, keepImages);
     }
 
     static void CheckImages(Tensor x)
@@ -124,7 +130,6 @@ internal sealed class EvaluationPass
         int[] labels = ToLabels(batch.Y!, n);
         int offset = Count;
         float[]? pixels = null;
-        int h = (int)batch.X.shape[1], w = (int)batch.X.shape[2], c = (int)batch.X.shape[3], size = h * w * c;
         for (int i = 0; i < n; i++)
         {
             int index = offset + i;
@@ -136,8 +141,9 @@ internal sealed class EvaluationPass
             Losses.Add(loss);
             foreach (float p in row) Probabilities.Add(p);
             bool inGrid = IsGrid(index), inTop = OfferTop(loss, index);
-            if (inGrid || inTop)
+            if (_keepImages && (inGrid || inTop))
             {
+                int h = (int)batch.X.shape[1], w = (int)batch.X.shape[2], c = (int)batch.X.shape[3], size = h * w * c;
                 pixels ??= ToFloats(batch.X);
                 Images[index] = new ReportImage(h, w, c, pixels.AsSpan(i * size, size).ToArray());
             }
@@ -155,7 +161,7 @@ internal sealed class EvaluationPass
         {
             int dropped = _top[^1].Index;
             _top.RemoveAt(_top.Count - 1);
-            if (!IsGrid(dropped)) Images.Remove(dropped);
+            if (!(_keepImages && IsGrid(dropped))) Images.Remove(dropped);
         }
         return true;
     }

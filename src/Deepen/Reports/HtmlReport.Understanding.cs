@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 
 namespace Deepen.Reports;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using static System.Net.WebUtility;
 
 namespace Deepen.Reports;
@@ -9,7 +9,8 @@ namespace Deepen.Reports;
 /// <summary>
 /// <c>index.html</c>: one self-contained page (figures embedded as base64 PNG data URIs, inline CSS, no scripts and
 /// no external resources) with the summary, training curves, prediction grid, confusion matrix and per-class table,
-/// top losses, data audit, settings and timings. All text is HTML-escaped.
+/// top losses, data audit, settings and timings. A text report has no prediction grid and shows its top losses as
+/// text snippets. All text is HTML-escaped.
 /// </summary>
 internal static partial class HtmlReport
 {
@@ -36,6 +37,7 @@ internal static partial class HtmlReport
         .right { color: #1a7f37; font-weight: bold; }
         .wrong { color: #d01c1c; font-weight: bold; }
         footer { color: #666; font-size: 14px; margin-top: 24px; }
+        td.snippet { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; max-width: 640px; white-space: pre-wrap; word-break: break-word; }
         """;
 
     static readonly (string Id, string Title)[] Sections =
@@ -53,7 +55,9 @@ internal static partial class HtmlReport
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(report.Title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n")
             .Append("<h1>").Append(E(report.Title)).Append("</h1>\n<nav>");
-        foreach (var (id, title) in Sections) html.Append($"<a href=\"#{id}\">{E(title)}</a>");
+        bool texts = report.Kind == ReportKind.Texts;
+        foreach (var (id, title) in Sections.Where(s => !(texts && s.Id == "predictions")))
+            html.Append($"<a href=\"#{id}\">{E(title)}</a>");
         html.Append("</nav>\n");
 
         Summary(html, report);
@@ -64,16 +68,27 @@ internal static partial class HtmlReport
             html.Append("<p class=\"note\">No training history was given (an evaluate-only report), so there are no curves.</p>\n");
         Close(html);
 
+        if (!texts) Predictions(html, report, byName[Report.PredictionsFileName]);
+        ConfusionMatrix(html, report, byName[Report.ConfusionMatrixFileName]);
+        if (texts) TextTopLosses(html, report);
+        else TopLosses(html, report, byName.GetValueOrDefault(Report.TopLossesFileName));
+        Understanding(html, report, byName);
+        Rest(html, report, figures);
+        return html.ToString();
+    }
+
+    static void Predictions(StringBuilder html, Report report, RenderedFigure grid)
+    {
         Open(html, "predictions", "Predictions");
         html.Append($"<p>{report.Grid.Count} evaluation images spread evenly over the set, each titled with the predicted class and its probability and the true class. ")
             .Append($"<span class=\"wrong\">Wrong predictions</span> are in red with a red frame; <span class=\"right\">right ones</span> in green. ")
             .Append($"{report.Grid.Count(e => e.Correct)} of {report.Grid.Count} are right.</p>\n");
-        Image(html, byName[Report.PredictionsFileName], "Grid of evaluation images with predicted and true labels");
+        Image(html, grid, "Grid of evaluation images with predicted and true labels");
         Close(html);
+    }
 
-        ConfusionMatrix(html, report, byName[Report.ConfusionMatrixFileName]);
-        TopLosses(html, report, byName.GetValueOrDefault(Report.TopLossesFileName));
-        Understanding(html, report, byName);
+    static void Rest(StringBuilder html, Report report, IReadOnlyList<RenderedFigure> figures)
+    {
 
         Open(html, "audit", "Data audit");
         if (report.AuditLines.Count == 0 && report.AuditFacts.Count == 0)
@@ -99,7 +114,6 @@ internal static partial class HtmlReport
         html.Append("<footer>Written by Deepen ").Append(E(Version())).Append(". Files beside this page: ")
             .Append(E(string.Join(", ", figures.Select(f => f.FileName).Append(Report.JsonFileName)))).Append(".</footer>\n")
             .Append("</main>\n</body>\n</html>\n");
-        return html.ToString();
     }
 
     static void Summary(StringBuilder html, Report report)
@@ -109,7 +123,7 @@ internal static partial class HtmlReport
         html.Append("<div class=\"cards\">");
         Card(html, "accuracy", (report.Accuracy * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%");
         Card(html, "loss (cross-entropy)", F(report.Loss, "0.0000"));
-        Card(html, "evaluation images", report.Count.ToString(CultureInfo.InvariantCulture));
+        Card(html, report.Kind == ReportKind.Texts ? "evaluation texts" : "evaluation images", report.Count.ToString(CultureInfo.InvariantCulture));
         Card(html, "wrong", wrong.ToString(CultureInfo.InvariantCulture));
         Card(html, "classes", report.ClassNames.Count.ToString(CultureInfo.InvariantCulture));
         html.Append("</div>\n");
@@ -171,6 +185,28 @@ internal static partial class HtmlReport
                 .Append($"<td class=\"{cls}\">{E(report.ClassNames[e.Predicted])}</td><td>{E(report.ClassNames[e.True])}</td>")
                 .Append($"<td class=\"num\">{F(e.Loss, "0.000")}</td><td class=\"num\">{F(e.Probability, "0.000")}</td><td class=\"num\">{F(e.TrueProbability, "0.000")}</td></tr>\n");
         }
+        html.Append("</table>\n");
+        Close(html);
+    }
+
+    static void TextTopLosses(StringBuilder html, Report report)
+    {
+        Open(html, "top-losses", "Top losses");
+        if (report.TopLosses.Count == 0)
+        {
+            html.Append("<p class=\"note\">Top losses were not requested.</p>\n");
+            Close(html);
+            return;
+        }
+        html.Append("<p>The evaluation texts with the highest loss (cross-entropy of the true class): the ones the model got most confidently wrong, or right with the least confidence. ")
+            .Append($"Each shows its first {Report.SnippetLength} characters.</p>\n")
+            .Append("<table>\n<tr><th class=\"num\">#</th><th>text</th><th>predicted</th><th>true</th><th class=\"num\">loss</th><th class=\"num\">p(predicted)</th><th class=\"num\">p(true)</th></tr>\n");
+        int rank = 1;
+        foreach (var e in report.TopLosses)
+            html.Append($"<tr><td class=\"num\">{rank++}</td><td class=\"snippet\">")
+                .Append(e.Name is null ? "" : $"<b>{E(e.Name)}</b>\n").Append(E(report.SnippetOf(e.Index))).Append("</td>")
+                .Append($"<td class=\"{(e.Correct ? "right" : "wrong")}\">{E(report.ClassNames[e.Predicted])}</td><td>{E(report.ClassNames[e.True])}</td>")
+                .Append($"<td class=\"num\">{F(e.Loss, "0.000")}</td><td class=\"num\">{F(e.Probability, "0.000")}</td><td class=\"num\">{F(e.TrueProbability, "0.000")}</td></tr>\n");
         html.Append("</table>\n");
         Close(html);
     }

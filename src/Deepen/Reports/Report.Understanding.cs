@@ -1,8 +1,9 @@
+using Deepen.Reports.Figures;
 using System.Globalization;
 using Deepen.Data.Audit;
 using Deepen.Explain;
 using Deepen.Models;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using static TorchSharp.torch;
 
 namespace Deepen.Reports;

@@ -1,7 +1,10 @@
+using Deepen.Reports.Figures;
+using Deepen.Imaging;
 using System.Globalization;
 using Deepen.Data;
+using Deepen.Data.Text;
 using Deepen.Models;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using Deepen.Training;
 using Deepen.Utils;
 using static TorchSharp.torch;
@@ -52,6 +55,10 @@ public sealed partial class Report
     readonly Dictionary<int, ReportImage> _images;
     readonly string[] _classNames;
     readonly string[]? _sampleNames;
+    readonly string[]? _texts;
+
+    /// <summary>How many characters of each text a text report shows (<see cref="Snippet(string)"/>).</summary>
+    public const int SnippetLength = 300;
 
     /// <summary>Predicts <paramref name="data"/> with <paramref name="model"/> and computes the report's figures.</summary>
     /// <param name="model">A trained classifier (softmax over classes, or one sigmoid unit for two classes).</param>
@@ -66,20 +73,30 @@ public sealed partial class Report
     /// var report = new Report(model, history, test, ["cat", "dog"], new ReportOptions { SampleNames = files });
     /// </code></example>
     public Report(Model model, History? history, IBatchSource data, IReadOnlyList<string> classNames, ReportOptions? options = null)
+        : this(model, history, Pass(model, data, classNames, options, images: true), data, classNames, options, texts: null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(classNames);
-        options ??= new ReportOptions();
-        if (classNames.Count == 0 || classNames.Any(string.IsNullOrWhiteSpace))
-            throw Check.Invalid(nameof(classNames), classNames, "one non-empty name per class");
-        if (options.TopLossCount is < 0 or > 100)
-            throw Check.Invalid("options.TopLossCount", options.TopLossCount, "an integer from 0 to 100");
-        if (options.SampleNames is { } given && given.Any(n => n is null))
-            throw ReportCheck.Described("options.SampleNames", "a list containing null", "one name per evaluation sample");
+    }
 
-        ValidateUnderstanding(options);
-        var pass = EvaluationPass.Run(model, data, classNames, options.TopLossCount, options.Evaluate);
+    /// <summary>
+    /// The report of a text classifier (a model that starts with a <see cref="Layers.TextVectorization"/> or another
+    /// text input layer) on labelled texts: the same figures and numbers as for images, with the texts themselves in
+    /// place of the image grid — the top losses show the first <see cref="SnippetLength"/> characters of each text.
+    /// Samples are named by their file names when <paramref name="data"/> was read from folders.
+    /// </summary>
+    /// <example><code>
+    /// var history = model.Fit(train, epochs: 5, validationData: val);
+    /// var report = new Report(model, history, test, new ReportOptions { Title = "Spam vs ham" });
+    /// Console.WriteLine($"accuracy {report.Accuracy:P1}; report: {report.Save("out/report")}");
+    /// </code></example>
+    public Report(Model model, History? history, TextDataset data, ReportOptions? options = null)
+        : this(model, history, TextPass(model, data, options), null, data.ClassNames, options, data.Texts)
+    {
+    }
+
+    Report(Model model, History? history, EvaluationPass pass, IBatchSource? data, IReadOnlyList<string> classNames,
+        ReportOptions? options, IReadOnlyList<string>? texts)
+    {
+        options ??= new ReportOptions();
         if (options.SampleNames is { } names && names.Count != pass.Count)
             throw ReportCheck.Described("options.SampleNames", $"{names.Count} names",
                 $"one name per evaluation sample ({pass.Count} samples), in the order the data yields them");
@@ -88,11 +105,14 @@ public sealed partial class Report
         var ids = pass.Ids is { } all && all.Where((id, i) => id != i.ToString(CultureInfo.InvariantCulture)).Any() ? all : null;
         SampleIds = ids;
         Scores = pass.Scores;
+        Kind = texts is null ? ReportKind.Images : ReportKind.Texts;
+        _texts = texts?.ToArray();
 
         History = history;
-        Title = string.IsNullOrWhiteSpace(options.Title) ? "Deepen report" : options.Title;
+        Title = string.IsNullOrWhiteSpace(options.Title) ? (texts is null ? "Deepen report" : "Deepen text report") : options.Title;
         _classNames = classNames.ToArray();
-        _sampleNames = options.SampleNames?.ToArray() ?? (ids is null ? null : NamesOf(data, ids));
+        _sampleNames = options.SampleNames?.ToArray()
+            ?? (ids is null ? null : texts is null ? NamesOf(data!, ids) : ids.Select(id => Path.GetFileName(id)).ToArray());
         _labels = pass.Labels.ToArray();
         _predictions = pass.Predictions.ToArray();
         _losses = pass.Losses.ToArray();
@@ -108,6 +128,35 @@ public sealed partial class Report
         Settings = options.Settings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         Timings = options.Timings?.ToArray() ?? Array.Empty<KeyValuePair<string, string>>();
         ComputeUnderstanding(model, options, pass.Count, options.SamplePaths ?? ids ?? options.SampleNames);
+    }
+
+    /// <summary>Checks the arguments, then runs the one pass over the evaluation data.</summary>
+    static EvaluationPass Pass(Model model, IBatchSource data, IReadOnlyList<string> classNames, ReportOptions? options, bool images)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(classNames);
+        options ??= new ReportOptions();
+        if (classNames.Count == 0 || classNames.Any(string.IsNullOrWhiteSpace))
+            throw Check.Invalid(nameof(classNames), classNames, "one non-empty name per class");
+        if (options.TopLossCount is < 0 or > 100)
+            throw Check.Invalid("options.TopLossCount", options.TopLossCount, "an integer from 0 to 100");
+        if (options.SampleNames is { } given && given.Any(n => n is null))
+            throw ReportCheck.Described("options.SampleNames", "a list containing null", "one name per evaluation sample");
+        ValidateUnderstanding(options);
+        return EvaluationPass.Run(model, data, classNames, options.TopLossCount, options.Evaluate, images);
+    }
+
+    /// <summary>Vectorizes the texts with the model's first layer and runs the pass over them, in order, with their file paths as ids.</summary>
+    static EvaluationPass TextPass(Model model, TextDataset data, ReportOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Labels is null) throw Check.Invalid(nameof(data), "a dataset without labels", "labelled texts");
+        if (data.Count == 0) throw Check.Invalid(nameof(data), "no texts", "at least one text");
+        using var x = model.VectorizeText(data.Texts.ToArray(), nameof(data));
+        using var y = data.LabelTensor();
+        return Pass(model, DataAdapter.InOrder(new[] { x }, new[] { y }, data.BatchSize, data.FilePaths), data.ClassNames, options, images: false);
     }
 
     /// <summary>Display names for sample ids: an image iterator's file names (relative to its folder), else the ids.</summary>
@@ -144,6 +193,27 @@ public sealed partial class Report
 
     /// <summary>The page's heading.</summary>
     public string Title { get; }
+    /// <summary>What the samples are: images (the report shows a prediction grid and image tiles) or texts (snippets).</summary>
+    public ReportKind Kind { get; }
+    /// <summary>The evaluation texts, in data order, for a text report; null for images.</summary>
+    public IReadOnlyList<string>? Texts => _texts;
+
+    /// <summary>The first <see cref="SnippetLength"/> characters of a text, whitespace runs folded to one space.</summary>
+    /// <example><code>string start = Report.Snippet(File.ReadAllText("mail.txt"));</code></example>
+    public static string Snippet(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var folded = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return folded.Length <= SnippetLength ? folded : folded[..SnippetLength].TrimEnd() + " …";
+    }
+
+    /// <summary>The snippet of sample <paramref name="sample"/> of a text report (see <see cref="Snippet(string)"/>).</summary>
+    public string SnippetOf(int sample)
+    {
+        if (_texts is null) throw new InvalidOperationException("This report's samples are images; only a text report has snippets.");
+        if ((uint)sample >= (uint)Count) throw Check.Invalid(nameof(sample), sample, $"a sample index from 0 to {Count - 1}");
+        return Snippet(_texts[sample]);
+    }
     /// <summary>The training history the curves come from; null for an evaluate-only report.</summary>
     public History? History { get; }
     /// <summary>The class names, by class index.</summary>
@@ -197,7 +267,8 @@ public sealed partial class Report
     /// <summary>
     /// Writes the report into <paramref name="directory"/> (created if needed): <c>index.html</c>, <c>report.json</c>,
     /// <c>predictions.png</c>, <c>confusion_matrix.png</c>, <c>top_losses.png</c> and, with a history,
-    /// <c>curves.png</c>. Each file is written atomically; existing ones are replaced.
+    /// <c>curves.png</c> (a text report has no image figures: its top losses are text snippets in the page and the
+    /// JSON). Each file is written atomically; existing ones are replaced.
     /// </summary>
     /// <returns>The full path of <c>index.html</c>.</returns>
     /// <example><code>Console.WriteLine("Report: " + report.Save("runs/42/report"));</code></example>
@@ -217,6 +288,11 @@ public sealed partial class Report
     {
         var figures = new List<RenderedFigure>();
         if (History is not null && CurvesFigure.Render(CurvesFileName, History) is { } curves) figures.Add(curves);
+        if (Kind == ReportKind.Texts)
+        {
+            figures.Add(ConfusionMatrixFigure.Render(ConfusionMatrixFileName, Summary));
+            return figures;
+        }
         var range = ReportImage.DisplayRange(_images.Values);
         figures.Add(ImageGridFigure.Render(PredictionsFileName,
             $"Predictions on {Grid.Count} evaluation images spread over the set (wrong ones in red)",

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 
 namespace Deepen.Reports;
 
@@ -17,6 +17,7 @@ internal static partial class ReportJson
         {
             w.WriteStartObject();
             w.WriteString("title", report.Title);
+            w.WriteString("kind", report.Kind == ReportKind.Texts ? "text" : "images");
             w.WriteNumber("count", report.Count);
             w.WriteBoolean("binary", report.IsBinary);
             w.WriteStartArray("class_names");
@@ -55,7 +56,7 @@ internal static partial class ReportJson
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>confusion_matrix, per_class, macro_avg and weighted_avg of a summary (shared by image and text reports).</summary>
+    /// <summary>confusion_matrix, per_class, macro_avg and weighted_avg of a summary .</summary>
     internal static void Classification(Utf8JsonWriter w, ClassificationSummary summary)
     {
         var matrix = summary.ConfusionMatrix;
@@ -103,6 +104,7 @@ internal static partial class ReportJson
             Number(w, "true_probability", e.TrueProbability);
             Number(w, "loss", e.Loss);
             w.WriteBoolean("correct", e.Correct);
+            if (report.Kind == ReportKind.Texts) w.WriteString("snippet", report.SnippetOf(e.Index));
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -196,7 +196,7 @@ public static class ModelFile
                 var optimizer = OptimizerRegistry.FromConfig(opt["class_name"]!.GetValue<string>(), new LayerConfig((opt["config"] as JsonObject)!.DeepClone().AsObject()));
                 var lossNode = cc["loss"] as JsonObject ?? throw new FormatException("no loss");
                 var loss = LossRegistry.FromConfig(lossNode["name"]!.GetValue<string>(), lossNode["from_logits"]?.GetValue<bool>() ?? false,
-                    lossNode["config"] is JsonObject lossConfig ? new Layers.LayerConfig((JsonObject)lossConfig.DeepClone()) : null);
+                    lossNode["config"] is JsonObject lossConfig ? new LayerConfig((JsonObject)lossConfig.DeepClone()) : null);
                 var metrics = (cc["metrics"] as JsonArray ?? new JsonArray()).Select(m => (object)m!.GetValue<string>()).ToList();
                 metrics.ForEach(m => MetricRegistry.Validate((string)m));
                 model.RestoreCompile(optimizer, loss, metrics);

@@ -209,8 +209,8 @@ internal sealed class Trainer
             var w = batch?.SampleWeightOf(i) is Tensor sw ? (sw.device == _model.Device ? sw : sw.to(_model.Device)) : null;
             if (classWeights?[i] is Tensor table)
             {
-                var cw = SampleWeightsFromClasses(ys[i], table);
-                w = w is null ? cw : w * cw;
+                var cw = SampleWeightsFromClasses(ys[i], outputs[i], table);
+                w = w is null ? cw : Aligned(w, cw.dim()) * Aligned(cw, w.dim());
             }
             weights[i] = w;
             var l = _losses[i].Compute(ys[i], outputs[i], _fused[i] || _losses[i].FromLogits, w);
@@ -283,12 +283,27 @@ internal sealed class Trainer
         return tables;
     }
 
-    static Tensor SampleWeightsFromClasses(Tensor y, Tensor table)
+    /// <summary>
+    /// The class weight of each label (Keras's <c>class_weight</c>): one-hot targets by their arg-max, integer or 0/1
+    /// targets as they are. Labels per timestep, (batch, T) against outputs (batch, T, classes), get one weight per
+    /// step, which then multiplies the sample weights aligned from the batch axis.
+    /// </summary>
+    static Tensor SampleWeightsFromClasses(Tensor y, Tensor output, Tensor table)
     {
+        bool sameRank = y.dim() == output.dim();
+        var labels = sameRank && y.shape[^1] > 1 && y.shape[^1] == output.shape[^1]
+            ? y.argmax(-1)
+            : sameRank && y.dim() > 1 && y.shape[^1] == 1 ? y.squeeze(-1) : y;
         // Integer labels (int64) cannot be rounded in LibTorch; only float labels need it.
-        var flat = y.dim() == 1 || y.shape[^1] == 1 ? y.flatten() : null;
-        var labels = flat is null ? y.argmax(-1) : (flat.is_floating_point() ? flat.round() : flat).to(ScalarType.Int64);
-        return table.index_select(0, labels.clamp(0, table.shape[0] - 1));
+        labels = (labels.is_floating_point() ? labels.round() : labels).to(ScalarType.Int64);
+        return table.index_select(0, labels.flatten().clamp(0, table.shape[0] - 1)).reshape(labels.shape);
+    }
+
+    /// <summary><paramref name="t"/> with trailing unit axes up to <paramref name="rank"/>, so weights broadcast from the batch axis.</summary>
+    static Tensor Aligned(Tensor t, long rank)
+    {
+        while (t.dim() < rank) t = t.unsqueeze(-1);
+        return t;
     }
 
     // ---- Evaluate ----------------------------------------------------------------------------------------------

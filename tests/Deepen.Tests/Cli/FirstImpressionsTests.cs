@@ -1,6 +1,7 @@
+using Deepen.Imaging;
 using Deepen.Cli;
 using Deepen.Models;
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using SkiaSharp;
 
 namespace Deepen.Tests.Cli;
@@ -62,7 +63,7 @@ public class FirstImpressionsTests
         Assert.Equal(heading, string.Join(" ", lines));                 // every word kept, none elided
         Assert.All(lines, l => Assert.True(font.MeasureText(l) <= 300, l));
 
-        var tile = new GridTile(new Deepen.Reports.ReportImage(8, 8, 1, new float[64]), new[] { ("caption", FigureStyle.Text, false) }, null);
+        var tile = new GridTile(new Deepen.Imaging.ReportImage(8, 8, 1, new float[64]), new[] { ("caption", FigureStyle.Text, false) }, null);
         var shortFigure = ImageGridFigure.Render("a.png", "Short", new[] { tile }, 3, (0f, 1f));
         var longFigure = ImageGridFigure.Render("b.png", heading, new[] { tile }, 3, (0f, 1f));
         Assert.Equal(shortFigure.Width, longFigure.Width);

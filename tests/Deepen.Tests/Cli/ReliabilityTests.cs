@@ -37,6 +37,9 @@ public class ReliabilityTests(TrainedModelFixture f)
         var diverged = metrics.RootElement.GetProperty("diverged");
         Assert.Equal(JsonValueKind.Object, diverged.ValueKind);
         Assert.True(diverged.GetProperty("weights_of_epoch").GetInt32() < diverged.GetProperty("epoch").GetInt32());
+        // metrics.json names the weights saved (the last finite ones), not the best validation epoch keep-best had chosen.
+        Assert.Equal(diverged.GetProperty("weights_of_epoch").GetInt32(), metrics.RootElement.GetProperty("kept_epoch").GetInt32());
+        Assert.Contains(metrics.RootElement.GetProperty("kept").GetString(), new[] { "last_finite", "initial" });
         // The saved weights are usable.
         DeepenRunner.Expect(0, "predict", "--model", Path.Combine(output, "model.deepen"), f.Test);
     }

@@ -115,7 +115,7 @@ public class TextCommandTests : IClassFixture<TextRunFixture>
         Assert.Equal(new long[] { 8, 8 }, matrix);
         var top = report.GetProperty("top_losses").EnumerateArray().First();
         string snippet = top.GetProperty("snippet").GetString()!;
-        Assert.Contains(snippet, File.ReadAllText(Path.Combine(_f.BinaryTest, top.GetProperty("true").GetString()!, top.GetProperty("name").GetString()!)));
+        Assert.Contains(snippet, File.ReadAllText(Path.Combine(_f.BinaryTest, top.GetProperty("true_name").GetString()!, top.GetProperty("name").GetString()!)));
         var audit = ReadJson(Path.Combine(_f.BinaryOut, "audit.json"));
         Assert.StartsWith("not valid UTF-8", audit.GetProperty("skipped")[0].GetProperty("reason").GetString());
         string html = File.ReadAllText(Path.Combine(_f.BinaryOut, "report", "index.html"));

@@ -72,4 +72,27 @@ public class LayerRegistryTests
         Assert.Equal("triple", layer.Name);
         Assert.Throws<ArgumentException>(() => LayerRegistry.Register(" ", _ => new Flatten()));
     }
+
+    [Fact]
+    public void TheLibrarysLayersRegisterThemselvesByTheirKerasNames()
+    {
+        // The names the hand-kept table held before layers registered themselves by reflection.
+        string[] keras =
+        {
+            "InputLayer", "Dense", "Activation", "Flatten", "Rescaling", "Dropout", "Conv2D", "MaxPooling2D", "AveragePooling2D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling2D", "BatchNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU",
+            "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D", "LayerNormalization",
+            "MultiHeadAttention", "TransformerEncoder", "PositionEmbedding", "TokenAndPositionEmbedding", "Bidirectional", "TimeDistributed",
+            "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "TextVectorization", "Add", "Subtract",
+            "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "ZeroPadding2D", "OnnxOp",
+        };
+        Assert.Empty(keras.Except(LayerRegistry.ClassNames));
+        Assert.DoesNotContain("Input", LayerRegistry.ClassNames);          // Keras's class name is InputLayer
+        Assert.DoesNotContain("Sequential", LayerRegistry.ClassNames);     // models are rebuilt from their own configs
+        // A layer with its own FromConfig (not constructor binding) comes back with its settings.
+        var flip = (RandomFlip)LayerRegistry.Create("RandomFlip", new RandomFlip("vertical", seed: 3).GetConfig());
+        Assert.Equal("vertical", flip.GetConfig().GetString("mode"));
+        var unknown = Assert.Throws<FormatException>(() => LayerRegistry.Create("NoSuchLayer", new LayerConfig()));
+        Assert.Contains("LayerRegistry.Register", unknown.Message);
+    }
 }

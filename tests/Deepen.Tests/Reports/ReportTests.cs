@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Deepen.Data;
 using Deepen.Models;
 using Deepen.Reports;
+using Deepen.Imaging.Figures;
 using Deepen.Reports.Figures;
 using Deepen.Training;
 using SkiaSharp;

@@ -50,4 +50,22 @@ public class SampleWeightTests
         double expected = (predicted - y).square().squeeze(-1).mul(w).sum().item<float>() / 12;
         Assert.Equal(expected, FirstLoss(model, x, y, w), 5);
     }
+
+    [Fact]
+    public void ClassWeightsWeighEachTimestepByItsLabelAndMultiplyTimestepWeights()
+    {
+        Backend.SetRandomSeed(8);
+        var x = randn(4, 3, 2);
+        var y = tensor(new float[] { 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1 }).reshape(4, 3, 1);
+        var w = tensor(new float[] { 3, 6, 5, 0, 4, 2, 1, 1, 1, 0, 0, 2 }).reshape(4, 3);
+        var classWeight = new Dictionary<int, double> { [0] = 1.0, [1] = 2.5 };
+        var model = new Sequential(new TimeDistributed(new Dense(1, activation: "sigmoid"), inputShape: (3, 2)));
+        model.Compile("sgd", "binary_crossentropy");
+        using var p = model.Predict(x).clamp(1e-7, 1 - 1e-7);
+        var bce = -(y * p.log() + (1 - y) * (1 - p).log()).squeeze(-1);            // (4, 3), one loss per step
+        var cw = y.squeeze(-1) * 1.5 + 1;                                          // 1 for label 0, 2.5 for label 1
+        double expected = bce.mul(w).mul(cw).sum().item<float>() / 12;
+        var history = model.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0, sampleWeight: w, classWeight: classWeight);
+        Assert.Equal(expected, history["loss"][0], 4);
+    }
 }

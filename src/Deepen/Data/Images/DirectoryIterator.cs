@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using Deepen.Data.Audit;
 
 namespace Deepen.Data.Images;

@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using Deepen.Utils;
 using static TorchSharp.torch;
 

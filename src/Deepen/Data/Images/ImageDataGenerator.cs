@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using Deepen.Data.Audit;
 using Deepen.Data.Sources;
 using Deepen.Utils;
@@ -84,7 +85,7 @@ public sealed partial class ImageDataGenerator
     public double ChannelShiftRange { get; }
     /// <summary>How points outside the image are filled.</summary>
     public FillMode FillMode { get; }
-    /// <summary>Fill value for <see cref="Images.FillMode.Constant"/>.</summary>
+    /// <summary>Fill value for <see cref="Ops.FillMode.Constant"/>.</summary>
     public double Cval { get; }
     /// <summary>Whether half of the images are mirrored left-right.</summary>
     public bool HorizontalFlip { get; }

@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Deepen.Data.Audit;

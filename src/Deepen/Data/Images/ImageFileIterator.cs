@@ -1,6 +1,6 @@
+using Deepen.Ops;
 using System.Collections.Concurrent;
 using Deepen.Data.Audit;
-using Deepen.Distributed;
 using Deepen.Utils;
 using static TorchSharp.torch;
 

@@ -1,3 +1,5 @@
+using Deepen.Utils;
+using Deepen.Ops;
 using static TorchSharp.torch;
 
 namespace Deepen.Data.Images;

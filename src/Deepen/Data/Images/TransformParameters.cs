@@ -1,3 +1,5 @@
+using Deepen.Ops;
+
 namespace Deepen.Data.Images;
 
 /// <summary>

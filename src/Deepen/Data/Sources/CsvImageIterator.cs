@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using Deepen.Data.Audit;
 using Deepen.Data.Images;
 using Deepen.Utils;

@@ -1,4 +1,4 @@
-using Deepen.Data.Images;
+using Deepen.Ops;
 using Deepen.Utils;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
-using Deepen.Data.Images;
+using Deepen.Utils;
+using Deepen.Ops;
 using static TorchSharp.torch;
 
 namespace Deepen.Layers;
@@ -9,7 +10,7 @@ namespace Deepen.Layers;
 /// of a [batch, height, width, channels] batch with its own random draw when <c>training</c> is true, and pass
 /// inputs through unchanged at inference. Draws come from a <see cref="Random"/> seeded by <c>seed</c> (or, without
 /// one, from <see cref="Backend.SetRandomSeed"/> when set), so seeded runs repeat. Geometric layers share the batched
-/// affine warp of <see cref="ImageDataGenerator"/>.
+/// affine warp of <see cref="Data.Images.ImageDataGenerator"/>.
 /// </summary>
 /// <example><code>
 /// var model = new Sequential(

@@ -1,4 +1,5 @@
-using Deepen.Data.Images;
+using Deepen.Utils;
+using Deepen.Ops;
 using static TorchSharp.torch;
 
 namespace Deepen.Layers;

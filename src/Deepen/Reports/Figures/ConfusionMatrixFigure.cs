@@ -1,3 +1,4 @@
+using Deepen.Imaging.Figures;
 using System.Globalization;
 using SkiaSharp;
 

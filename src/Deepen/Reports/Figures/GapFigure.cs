@@ -1,3 +1,4 @@
+using Deepen.Imaging.Figures;
 using ScottPlot;
 
 namespace Deepen.Reports.Figures;

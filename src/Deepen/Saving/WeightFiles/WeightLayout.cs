@@ -8,26 +8,16 @@ namespace Deepen.Saving.WeightFiles;
 /// layouts in memory (Dense kernel (units, input), Conv2D kernel (filters, in, kh, kw)); Keras files hold Keras's
 /// (Dense (input, units), Conv2D (kh, kw, in, filters), Conv1D (k, in, filters), recurrent kernels (input, gates × units)).
 /// </summary>
-internal sealed record MappedWeight(
-    Weight Weight,
-    string TorchName,
-    Func<Tensor, Tensor> ToKeras,
-    Func<Tensor, Tensor> FromKeras,
-    Func<Tensor, Tensor> ToTorch,
-    Func<Tensor, Tensor> FromTorch)
+internal sealed record MappedWeight(Weight Weight, string TorchName, Func<Tensor, Tensor> ToTorch, Func<Tensor, Tensor> FromTorch)
 {
-    /// <summary>The weight's shape in Keras's layout.</summary>
-    public long[] KerasShape
-    {
-        get
-        {
-            using var _ = no_grad();
-            using var keras = ToKeras(Weight.Value.detach());
-            return keras.shape;
-        }
-    }
+    /// <summary>The stored value in Keras's layout (the weight's own <see cref="KerasWeightLayout"/>, the one GetWeights uses).</summary>
+    public Tensor ToKeras(Tensor stored) => Weight.Layout.ToKeras(stored).contiguous();
 
-    /// <summary>The weight's shape in PyTorch's layout (Deepen's own).</summary>
+    /// <summary>A value in Keras's layout in the stored layout.</summary>
+    public Tensor FromKeras(Tensor keras) => Weight.Layout.FromKeras(keras, Weight.Shape).contiguous();
+
+    public long[] KerasShape => Weight.KerasShape;
+
     public long[] TorchShape => Weight.Shape;
 }
 
@@ -35,7 +25,6 @@ internal sealed record MappedWeight(
 internal static class WeightLayout
 {
     static Tensor Same(Tensor t) => t.alias();
-    static Tensor Transposed(Tensor t) => t.t().contiguous();
 
     /// <summary>
     /// The layer's weights with their names and layouts in other frameworks' files, in the layer's weight order.
@@ -54,19 +43,17 @@ internal static class WeightLayout
         {
             MappedWeight? m = (layer, w.Name) switch
             {
-                (Dense, "kernel") => new(w, "weight", Transposed, Transposed,
+                (Dense, "kernel") => new(w, "weight",
                     t => flattenedFrom is null ? t.alias() : ChannelsLastToFirstColumns(t, flattenedFrom),
                     t => flattenedFrom is null ? t.alias() : ChannelsFirstToLastColumns(t, flattenedFrom)),
-                (Dense or Conv1D or Conv2D, "bias") => new(w, "bias", Same, Same, Same, Same),
-                (Conv2D, "kernel") => new(w, "weight", t => t.permute(2, 3, 1, 0).contiguous(), t => t.permute(3, 2, 0, 1).contiguous(), Same, Same),
-                (Conv1D, "kernel") => new(w, "weight", t => t.permute(2, 1, 0).contiguous(), t => t.permute(2, 1, 0).contiguous(), Same, Same),
-                (BatchNormalization or LayerNormalization, "gamma") => new(w, "weight", Same, Same, Same, Same),
-                (BatchNormalization or LayerNormalization, "beta") => new(w, "bias", Same, Same, Same, Same),
-                (BatchNormalization, "moving_mean") => new(w, "running_mean", Same, Same, Same, Same),
-                (BatchNormalization, "moving_variance") => new(w, "running_var", Same, Same, Same, Same),
-                (Embedding or PositionEmbedding, "embeddings") => new(w, "weight", Same, Same, Same, Same),
-                (SimpleRNN or LSTM or GRU, "kernel" or "recurrent_kernel") when !torch => new(w, "", Transposed, Transposed, Same, Same),
-                (SimpleRNN or LSTM or GRU, "bias") when !torch => new(w, "", Same, Same, Same, Same),
+                (Dense or Conv1D or Conv2D, "bias") => new(w, "bias", Same, Same),
+                (Conv1D or Conv2D, "kernel") => new(w, "weight", Same, Same),
+                (BatchNormalization or LayerNormalization, "gamma") => new(w, "weight", Same, Same),
+                (BatchNormalization or LayerNormalization, "beta") => new(w, "bias", Same, Same),
+                (BatchNormalization, "moving_mean") => new(w, "running_mean", Same, Same),
+                (BatchNormalization, "moving_variance") => new(w, "running_var", Same, Same),
+                (Embedding or PositionEmbedding, "embeddings") => new(w, "weight", Same, Same),
+                (SimpleRNN or LSTM or GRU, "kernel" or "recurrent_kernel" or "bias") when !torch => new(w, "", Same, Same),
                 _ => null,
             };
             if (m is null) throw Unsupported(layer, format);

@@ -1,3 +1,4 @@
+using Deepen.Ops;
 using Deepen.Data.Images;
 
 namespace Deepen.Tests.Data.Images;

@@ -1,4 +1,4 @@
-namespace Deepen.Data.Images;
+namespace Deepen.Utils;
 
 /// <summary>
 /// Repeatable seeds for the pipeline's <see cref="Random"/> streams. (Not <c>HashCode.Combine</c>: its results

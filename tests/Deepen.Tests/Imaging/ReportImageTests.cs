@@ -1,7 +1,8 @@
+using Deepen.Imaging;
 using Deepen.Reports;
 using SkiaSharp;
 
-namespace Deepen.Tests.Reports;
+namespace Deepen.Tests.Imaging;
 
 /// <summary>How evaluation tensors become pixels: grey, RGB, and the value range shown as black to white.</summary>
 public class ReportImageTests

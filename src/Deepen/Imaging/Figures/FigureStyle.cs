@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Deepen.Reports.Figures;
+namespace Deepen.Imaging.Figures;
 
 /// <summary>Fonts, colours and text helpers shared by the report's figures, and PNG encoding.</summary>
 internal static class FigureStyle

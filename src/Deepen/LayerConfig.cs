@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Deepen.Utils;
 
-namespace Deepen.Layers;
+namespace Deepen;
 
 /// <summary>
 /// A layer's configuration: what its constructor needs to rebuild it (Keras's <c>get_config()</c>), stored as JSON

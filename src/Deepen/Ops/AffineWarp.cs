@@ -1,3 +1,4 @@
+using Deepen.Utils;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -5,12 +6,12 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Deepen.Data.Images;
+namespace Deepen.Ops;
 
 /// <summary>
 /// Batched geometric warps of channels-last images: one <see cref="Affine2D"/> per sample, applied with
 /// <c>affine_grid</c> + <c>grid_sample</c> in one call for the whole batch (so it runs on any device). Shared by
-/// <see cref="ImageDataGenerator"/> and the Random* preprocessing layers.
+/// <see cref="Data.Images.ImageDataGenerator"/> and the Random* preprocessing layers.
 /// </summary>
 internal static class AffineWarp
 {

@@ -1,6 +1,4 @@
-using Deepen.Utils;
-
-namespace Deepen.Data.Images;
+namespace Deepen.Utils;
 
 /// <summary>Reads Keras's string options ("horizontal_and_vertical", "rgb") into Deepen's enums.</summary>
 internal static class EnumText

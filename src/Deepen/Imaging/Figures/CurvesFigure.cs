@@ -2,7 +2,7 @@ using Deepen.Training;
 using ScottPlot;
 using SkiaSharp;
 
-namespace Deepen.Reports.Figures;
+namespace Deepen.Imaging.Figures;
 
 /// <summary>
 /// Training curves drawn with ScottPlot: one panel per quantity (the loss first, then each metric in the order

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Deepen.Reports;
+namespace Deepen.Imaging;
 
 /// <summary>
 /// One evaluation image kept for the figures: channels-last floats (height × width × channels, 1 = grey, 3 = RGB,

@@ -1,12 +1,11 @@
-using Deepen.Layers;
 
-namespace Deepen.Models;
+namespace Deepen.Layers;
 
 /// <summary>
 /// A symbolic tensor of the functional API (Keras's <c>KerasTensor</c>): it holds no data, only a shape (batch
 /// excluded) and the call that produced it. Create one with <c>new Input(shape)</c> (an <see cref="Input"/> converts
 /// to its tensor), then call layers on it with <see cref="Layer.Call(KerasTensor)"/>; give the input and output
-/// tensors to <see cref="Model(KerasTensor, KerasTensor, string?)"/>.
+/// tensors to <see cref="Models.Model(KerasTensor, KerasTensor, string?)"/>.
 /// </summary>
 /// <example><code>
 /// KerasTensor x = new Input(20);

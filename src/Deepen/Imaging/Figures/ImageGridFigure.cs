@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Deepen.Reports.Figures;
+namespace Deepen.Imaging.Figures;
 
 /// <summary>
 /// A grid of captioned images drawn with SkiaSharp: the seed's 5×5 prediction grid and the top-loss grid. Small

@@ -1,4 +1,4 @@
-namespace Deepen.Data.Images;
+namespace Deepen.Ops;
 
 /// <summary>
 /// How points outside the input are filled by geometric augmentation, as Keras's <c>fill_mode</c>:

@@ -1,6 +1,5 @@
-using Deepen.Data;
 
-namespace Deepen.Distributed;
+namespace Deepen.Data;
 
 /// <summary>
 /// A batch source that can produce one rank's part of every batch without producing the rest (image iterators decode

@@ -1,4 +1,4 @@
-namespace Deepen.Data.Images;
+namespace Deepen.Ops;
 
 /// <summary>
 /// A 2×3 affine map in pixel units, centred on the image: (x, y) with x to the right, y down and the origin at the

@@ -1,11 +1,10 @@
 using Deepen.Data;
 using Deepen.Data.Images;
 using Deepen.Distributed;
-using Deepen.Tests.Data;
 using Deepen.Tests.Helpers;
 using static TorchSharp.torch;
 
-namespace Deepen.Tests.Distributed;
+namespace Deepen.Tests.Data;
 
 /// <summary>Each rank's part of every batch: together the parts are exactly the batches of a single process.</summary>
 public class ShardTests

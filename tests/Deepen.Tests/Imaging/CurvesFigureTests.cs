@@ -1,8 +1,8 @@
-using Deepen.Reports.Figures;
+using Deepen.Imaging.Figures;
 using Deepen.Training;
 using SkiaSharp;
 
-namespace Deepen.Tests.Reports;
+namespace Deepen.Tests.Imaging;
 
 public class CurvesFigureTests
 {

@@ -1,4 +1,4 @@
-namespace Deepen.Data.Images;
+namespace Deepen.Ops;
 
 /// <summary>
 /// Resampling used when resizing decoded images and when warping them, as Keras's <c>interpolation</c>.

@@ -1,4 +1,4 @@
-namespace Deepen.Distributed;
+namespace Deepen.Data;
 
 /// <summary>
 /// One rank's part of every global batch in data-parallel training: rank <see cref="Index"/> of <see cref="Count"/>
@@ -11,7 +11,10 @@ namespace Deepen.Distributed;
 /// </code></example>
 public sealed class Shard
 {
-    readonly Communicator? _world;
+    /// <summary>Sends rank 0's bytes to every rank, in place (the communicator's broadcast).</summary>
+    internal delegate void ByteBroadcast(Span<byte> buffer);
+
+    readonly ByteBroadcast? _broadcast;
 
     /// <summary>Rank <paramref name="index"/> of <paramref name="count"/>.</summary>
     public Shard(int index, int count)
@@ -21,7 +24,8 @@ public sealed class Shard
         Index = index;
     }
 
-    internal Shard(Communicator world) : this(world.Rank, world.Size) => _world = world;
+    /// <summary>Rank <paramref name="index"/> of <paramref name="count"/> of a distributed run, which checks that every rank visits the samples in the same order.</summary>
+    internal Shard(int index, int count, ByteBroadcast broadcast) : this(index, count) => _broadcast = broadcast;
 
     /// <summary>The whole batch: a single process.</summary>
     public static Shard Whole { get; } = new(0, 1);
@@ -44,11 +48,11 @@ public sealed class Shard
     /// </summary>
     public void CheckOrder(ReadOnlySpan<int> order)
     {
-        if (_world is not { IsDistributed: true }) return;
+        if (_broadcast is null || Count == 1) return;
         ulong hash = 14695981039346656037UL;                 // FNV-1a over the indices
         foreach (int i in order) hash = (hash ^ (uint)i) * 1099511628211UL;
         Span<ulong> root = [hash];
-        _world.Broadcast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(root));
+        _broadcast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(root));
         if (root[0] != hash)
             throw new InvalidOperationException(
                 $"Rank {Index} of {Count} shuffles the data differently from rank 0. Seed every rank alike before creating models and data " +

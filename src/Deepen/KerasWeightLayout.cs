@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Deepen.Layers;
+namespace Deepen;
 
 /// <summary>
 /// How a weight stored in LibTorch's layout maps to Keras's layout, for <c>GetWeights</c>/<c>SetWeights</c>:

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Deepen.Layers;
+namespace Deepen;
 
 /// <summary>
 /// One named variable of a layer: a trainable parameter (kernel, bias, gamma, beta) or a non-trainable state
