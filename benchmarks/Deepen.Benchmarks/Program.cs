@@ -12,6 +12,7 @@ namespace Deepen.Benchmarks;
 ///        (Deepen's side of benchmarks/pytorch/fashion_mnist.py: small CNN on the full Fashion-MNIST, one JSON line)
 /// or:    dotnet run -c Release -- ceiling   (fp32 and bf16 matmul GFLOP/s)
 /// or:    dotnet run -c Release -- onnx [--threads 2] [--rounds 3] [--steps 10]   (Predict vs ONNX Runtime: seed CNN, ResNet-18)
+/// or:    dotnet run -c Release -- profile [--threads 2] [--rounds 3]   (where Predict's time goes on the seed CNN: chunk sizes, layers, raw convolutions)
 /// or:    dotnet run -c Release -- check   (channels-last sanity check of the raw TorchSharp side)
 /// Prints one JSON line per (workload, layout), in the format of benchmarks/pytorch/train_step.py.
 /// </summary>
@@ -40,6 +41,11 @@ public static class Program
         if (pos.Count == 1 && pos[0] == "onnx")
         {
             OnnxInference.Run(threads, warmup == RawTorchSharp.DefaultWarmup ? 3 : warmup, steps == RawTorchSharp.DefaultSteps ? 10 : steps, rounds);
+            return 0;
+        }
+        if (pos.Count == 1 && pos[0] == "profile")
+        {
+            PredictProfile.Run(threads, rounds);
             return 0;
         }
         if (pos.Count == 1 && pos[0] == "check")

@@ -55,19 +55,40 @@ public sealed class LayerConfig
         }
     }
 
+    /// <summary>Reads a required string value.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not a string.</exception>
     public string GetString(string key) => Read(key, n => n.GetValue<string>());
+    /// <summary>Reads a string value, or null when the key is missing or null.</summary>
+    /// <exception cref="FormatException">The value is present but not a string.</exception>
     public string? GetStringOrNull(string key) => Has(key) ? GetString(key) : null;
+    /// <summary>Reads a required integer value.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not an integer.</exception>
     public int GetInt(string key) => Read(key, n => n.GetValue<int>());
+    /// <summary>Reads a required number value.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not a number.</exception>
     public double GetDouble(string key) => Read(key, n => n.GetValue<double>());
+    /// <summary>Reads a required boolean value.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not a boolean.</exception>
     public bool GetBool(string key) => Read(key, n => n.GetValue<bool>());
+    /// <summary>Reads a required array of integers.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not an array of integers.</exception>
     public int[] GetInts(string key) => Read(key, n => n.AsArray().Select(x => x!.GetValue<int>()).ToArray());
+    /// <summary>Reads a required array of numbers.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not an array of numbers.</exception>
     public double[] GetDoubles(string key) => Read(key, n => n.AsArray().Select(x => x!.GetValue<double>()).ToArray());
+    /// <summary>Reads a required array of strings.</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not an array of strings.</exception>
     public string[] GetStrings(string key) => Read(key, n => n.AsArray().Select(x => x!.GetValue<string>()).ToArray());
+    /// <summary>Reads an array of positive integers as a <see cref="Shape"/>, or null when the key is missing or null.</summary>
+    /// <exception cref="FormatException">The value is present but not an array of integers.</exception>
     public Shape? GetShapeOrNull(string key) => Has(key) ? new Shape(GetInts(key)) : null;
+    /// <summary>Reads a required array of exactly two integers as a <see cref="Size2"/> (rows, cols).</summary>
+    /// <exception cref="FormatException">The key is missing or null, or its value is not an array of two integers.</exception>
     public Size2 GetSize2(string key)
     {
         var a = GetInts(key);
         return a.Length == 2 ? new Size2(a[0], a[1]) : throw new FormatException($"Layer config value `{key}` must hold 2 integers, received {Check.Format(a)}.");
     }
+    /// <summary>Reads a <see cref="Size2"/> as <see cref="GetSize2"/> does, or null when the key is missing or null.</summary>
     public Size2? GetSize2OrNull(string key) => Has(key) ? GetSize2(key) : null;
 }

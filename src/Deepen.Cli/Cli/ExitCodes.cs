@@ -20,6 +20,11 @@ public static class ExitCodes
 /// <summary>An error meant for the person at the terminal, with the exit code it maps to.</summary>
 public sealed class CliException : Exception
 {
+    /// <summary>Creates the error.</summary>
+    /// <param name="exitCode">The process exit code it maps to, one of <see cref="ExitCodes"/>.</param>
+    /// <param name="message">What went wrong and what to do, printed to standard error.</param>
+    /// <param name="inner">The exception that caused it, if any.</param>
     public CliException(int exitCode, string message, Exception? inner = null) : base(message, inner) => ExitCode = exitCode;
+    /// <summary>The process exit code this error maps to, one of <see cref="ExitCodes"/>.</summary>
     public int ExitCode { get; }
 }

@@ -25,10 +25,10 @@ internal sealed class KeptEpoch
         return new KeptEpoch(best);
     }
 
-    /// <summary>The index in <paramref name="history"/> of the epoch whose weights the model holds.</summary>
     /// <summary>The run's divergence guard: when it stopped the run, the weights saved are the ones it restored, not the best epoch's.</summary>
     public TerminateOnNaN? Guard { get; set; }
 
+    /// <summary>The index in <paramref name="history"/> of the epoch whose weights the model holds.</summary>
     public int Index(History history)
     {
         var epochs = history.Epochs.ToList();

@@ -10,6 +10,7 @@ namespace Deepen.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
+    /// <summary>Builds the <c>deepen audit</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var dir = new Argument<string>("DIR") { Description = "Folder of images, one subfolder per class (e.g. the training set)." };

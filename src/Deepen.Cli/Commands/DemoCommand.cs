@@ -16,6 +16,7 @@ public static class DemoCommand
     internal static readonly string[] ClassFolders =
         { "tshirt_top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle_boot" };
 
+    /// <summary>Builds the <c>deepen demo</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder for the data, the model and the report.", DefaultValueFactory = _ => "deepen-demo" };

@@ -24,6 +24,7 @@ namespace Deepen.Cli.Commands;
 /// </remarks>
 public static class ExplainCommand
 {
+    /// <summary>Builds the <c>deepen explain</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };

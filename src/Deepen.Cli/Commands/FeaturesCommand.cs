@@ -10,6 +10,7 @@ namespace Deepen.Cli.Commands;
 /// </summary>
 public static class FeaturesCommand
 {
+    /// <summary>Builds the <c>deepen features</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };

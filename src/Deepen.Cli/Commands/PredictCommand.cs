@@ -11,6 +11,7 @@ namespace Deepen.Cli.Commands;
 /// <summary><c>deepen predict</c>: class, probability and top-k classes for image files or folders of images.</summary>
 public static class PredictCommand
 {
+    /// <summary>Builds the <c>deepen predict</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };

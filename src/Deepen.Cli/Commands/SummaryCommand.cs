@@ -5,6 +5,7 @@ namespace Deepen.Cli.Commands;
 /// <summary><c>deepen summary</c>: prints the Keras-style table of a saved model.</summary>
 public static class SummaryCommand
 {
+    /// <summary>Builds the <c>deepen summary</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by deepen train or Model.Save.", Required = true };

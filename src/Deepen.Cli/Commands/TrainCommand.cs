@@ -6,6 +6,7 @@ namespace Deepen.Cli.Commands;
 /// <summary><c>deepen train</c>: trains an image classifier on class folders and writes the model, history, metrics and report.</summary>
 public static class TrainCommand
 {
+    /// <summary>Builds the <c>deepen train</c> command: its options, validators and the action that runs it.</summary>
     public static Command Create()
     {
         var train = new Option<string>("--train") { Description = "Folder of training images, one subfolder per class.", Required = true };

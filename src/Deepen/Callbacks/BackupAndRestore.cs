@@ -44,6 +44,12 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
     /// <summary>Whether a backup exists in <see cref="BackupDir"/>.</summary>
     public bool HasBackup => LatestFolder() is not null;
 
+    /// <summary>
+    /// Restores the latest complete backup, if there is one: the weights, the optimizer state, LibTorch's random
+    /// generator state and <see cref="RunHistory"/>; sets <see cref="RestoredEpoch"/> and makes <c>Fit</c> continue
+    /// from the epoch after it. Throws <see cref="InvalidOperationException"/> when the backup holds a different number
+    /// of weights than the model (it belongs to another model).
+    /// </summary>
     public override void OnTrainBegin(IDictionary<string, double> logs)
     {
         RestoredEpoch = null;
@@ -78,6 +84,10 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
         Model.InitialEpochFromCallback = epoch + 1;
     }
 
+    /// <summary>
+    /// Writes the epoch's backup (weights, optimizer state when the optimizer is bound, random generator state, the run's
+    /// history) into a new folder, points the <c>latest</c> file at it by an atomic rename, then deletes older backups.
+    /// </summary>
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         RunHistory.Append(epoch, new Dictionary<string, double>(logs));
@@ -110,6 +120,10 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
             Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>
+    /// Deletes <see cref="BackupDir"/> when the backup is to be deleted (<c>deleteCheckpoint</c>, true by default).
+    /// Not called when training ends with an exception, so the backup then stays for the next run.
+    /// </summary>
     public override void OnTrainEnd(IDictionary<string, double> logs)
     {
         // Not reached when training ends with an exception (or a kill): the backup then stays for the next run.

@@ -9,6 +9,12 @@ public sealed class CSVLogger : Callback
     string[]? _keys;
     bool _writeHeader;
 
+    /// <summary>Creates the logger, as Keras's <c>CSVLogger(filename, separator=",", append=False)</c>.</summary>
+    /// <param name="filename">The CSV file to write (Keras's <c>filename</c>).</param>
+    /// <param name="separator">The character between fields (Keras's <c>separator</c>, default <c>','</c>).</param>
+    /// <param name="append">Append to an existing file instead of overwriting it; the header is then written only
+    /// when the file is missing or empty (Keras's <c>append</c>, default false).</param>
+    /// <exception cref="ArgumentException"><paramref name="filename"/> is null, empty or white space.</exception>
     public CSVLogger(string filename, char separator = ',', bool append = false)
     {
         Filename = string.IsNullOrWhiteSpace(filename) ? throw Utils.Check.Invalid(nameof(filename), filename, "a file path") : filename;
@@ -16,10 +22,14 @@ public sealed class CSVLogger : Callback
         Append = append;
     }
 
+    /// <summary>The CSV file the logs are written to.</summary>
     public string Filename { get; }
+    /// <summary>The character written between fields.</summary>
     public char Separator { get; }
+    /// <summary>Whether rows are appended to an existing file (true) or the file is overwritten when training starts (false).</summary>
     public bool Append { get; }
 
+    /// <summary>Empties the file unless <see cref="Append"/> is set, and decides whether a header row is needed.</summary>
     public override void OnTrainBegin(IDictionary<string, double> logs)
     {
         _keys = null;
@@ -28,6 +38,10 @@ public sealed class CSVLogger : Callback
         if (!Append) File.WriteAllText(Filename, "");
     }
 
+    /// <summary>
+    /// Appends one row: the 0-based epoch, then each log value in the column order fixed at the first epoch (names sorted
+    /// ordinally), written round-trippable with the invariant culture; a log missing in a later epoch is left empty.
+    /// </summary>
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         _keys ??= logs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();

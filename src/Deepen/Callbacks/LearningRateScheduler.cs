@@ -9,14 +9,21 @@ public sealed class LearningRateScheduler : Callback
 {
     readonly Func<int, double, double> _schedule;
 
+    /// <summary>Creates the callback, as Keras's <c>LearningRateScheduler(schedule, verbose=0)</c>.</summary>
+    /// <param name="schedule">Takes the 0-based epoch and the current learning rate and returns the new learning rate,
+    /// which must be positive and finite.</param>
+    /// <param name="verbose">0 (default) is silent; above 0 prints the learning rate set at each epoch.</param>
     public LearningRateScheduler(Func<int, double, double> schedule, int verbose = 0)
     {
         _schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         Verbose = verbose;
     }
 
+    /// <summary>0 is silent; above 0 prints the learning rate set at each epoch.</summary>
     public int Verbose { get; }
 
+    /// <summary>Sets the optimizer's learning rate from the schedule. Throws <see cref="ArgumentException"/> when the schedule
+    /// returns a value that is not a positive finite number.</summary>
     public override void OnEpochBegin(int epoch, IDictionary<string, double> logs)
     {
         var optimizer = Model.Optimizer!;

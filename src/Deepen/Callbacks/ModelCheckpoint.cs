@@ -14,6 +14,17 @@ public sealed partial class ModelCheckpoint : Callback
     readonly bool _maximize;
     double _best;
 
+    /// <summary>Creates the callback with Keras's arguments and defaults.</summary>
+    /// <param name="filepath">Where to save; <c>{epoch}</c> (1-based, as Keras) and any log name may appear as
+    /// placeholders, with Python-style formats such as <c>{epoch:02d}</c> or <c>{val_loss:.2f}</c>.</param>
+    /// <param name="monitor">The log compared when <paramref name="saveBestOnly"/> is set (default <c>"val_loss"</c>).</param>
+    /// <param name="saveBestOnly">Save only when the monitored log improves on the best so far (default false: every epoch).</param>
+    /// <param name="mode"><c>"min"</c>, <c>"max"</c> or <c>"auto"</c> (default): auto maximizes accuracy, AUC, precision and
+    /// recall and minimizes everything else.</param>
+    /// <param name="saveOptimizer">Include the optimizer state in the file (default true), so training can resume from it.
+    /// Keras's <c>save_weights_only</c> has no counterpart: the whole model is always saved.</param>
+    /// <param name="verbose">0 (default) is silent; above 0 prints a line when a better model is saved.</param>
+    /// <exception cref="ArgumentException"><paramref name="filepath"/> is empty or <paramref name="mode"/> is not one of min, max, auto.</exception>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", bool saveBestOnly = false, string mode = "auto",
         bool saveOptimizer = true, int verbose = 0)
     {
@@ -25,17 +36,28 @@ public sealed partial class ModelCheckpoint : Callback
         _maximize = MonitorMode.Maximize(monitor, mode);
     }
 
+    /// <summary>The path pattern the model is saved to, placeholders included.</summary>
     public string Filepath { get; }
+    /// <summary>The log compared when <see cref="SaveBestOnly"/> is set.</summary>
     public string Monitor { get; }
+    /// <summary>Whether the model is saved only when the monitored log improves.</summary>
     public bool SaveBestOnly { get; }
+    /// <summary>Whether the optimizer state is saved with the model.</summary>
     public bool SaveOptimizer { get; }
+    /// <summary>0 is silent; above 0 prints a line when a better model is saved.</summary>
     public int Verbose { get; }
     /// <summary>The last file written.</summary>
     public string? LastSaved { get; private set; }
 
+    /// <summary>Resets the best monitored value.</summary>
     public override void OnTrainBegin(IDictionary<string, double> logs) =>
         _best = _maximize ? double.NegativeInfinity : double.PositiveInfinity;
 
+    /// <summary>
+    /// Saves the model to <see cref="Filepath"/> with its placeholders filled from the epoch and its logs — every epoch,
+    /// or with <see cref="SaveBestOnly"/> only when the monitored log improved (an epoch without that log is skipped with
+    /// a message on standard error).
+    /// </summary>
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         string path = Format(Filepath, epoch + 1, logs);

@@ -37,6 +37,7 @@ public sealed class TerminateOnNaN(bool restoreLastFiniteWeights = false) : Call
 
     int _snapshotEpoch = -1;
 
+    /// <summary>Clears the results of an earlier run and, with <c>restoreLastFiniteWeights</c>, copies the starting weights when the model is built.</summary>
     public override void OnTrainBegin(IDictionary<string, double> logs)
     {
         TerminatedAtBatch = TerminatedAtEpoch = RestoredEpoch = null;
@@ -44,14 +45,17 @@ public sealed class TerminateOnNaN(bool restoreLastFiniteWeights = false) : Call
         if (restoreLastFiniteWeights && Model.Built) Snapshot(-1);
     }
 
+    /// <summary>Remembers the epoch, to report it with a non-finite loss.</summary>
     public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _epoch = epoch;
 
+    /// <summary>With <c>restoreLastFiniteWeights</c>, copies the weights of a model that was built only by its first batch.</summary>
     public override void OnTrainBatchBegin(int batch)
     {
         // A model that builds on its first batch has weights only now.
         if (restoreLastFiniteWeights && _lastFinite is null && TerminatedAtEpoch is null && Model.Built) Snapshot(_epoch - 1);
     }
 
+    /// <summary>Reads the batch's loss; when it is NaN or infinite, records where, prints a line and sets <c>Model.StopTraining</c>.</summary>
     public override void OnTrainBatchEnd(int batch, Func<double> loss)
     {
         double value = loss();
@@ -63,12 +67,14 @@ public sealed class TerminateOnNaN(bool restoreLastFiniteWeights = false) : Call
         Model.StopTraining = true;
     }
 
+    /// <summary>With <c>restoreLastFiniteWeights</c>, copies the weights after an epoch whose loss is finite.</summary>
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         if (restoreLastFiniteWeights && TerminatedAtEpoch is null && logs.TryGetValue("loss", out double loss) && double.IsFinite(loss))
             Snapshot(epoch);
     }
 
+    /// <summary>After a stop with <c>restoreLastFiniteWeights</c>, puts back the last finite weights and sets <see cref="RestoredEpoch"/>; frees the copy.</summary>
     public override void OnTrainEnd(IDictionary<string, double> logs)
     {
         if (TerminatedAtEpoch is not null && _lastFinite is not null)

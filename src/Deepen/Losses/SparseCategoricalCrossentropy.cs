@@ -30,12 +30,17 @@ public sealed class SparseCategoricalCrossentropy : Loss
     public override LayerConfig GetConfig() => base.GetConfig().Set("from_logits", FromLogits).Set("ignore_class", IgnoreClass);
     internal override string? LogitsActivation => "softmax";
 
+    /// <summary>Drops a trailing axis of length 1 from the labels ([batch, 1] → [batch]) and casts them to int64.</summary>
     protected override Tensor AlignTargets(Tensor yTrue, Tensor yPred)
     {
         var y = yTrue.dim() == yPred.dim() ? yTrue.squeeze(-1) : yTrue;
         return y.dtype == ScalarType.Int64 ? y : y.to(ScalarType.Int64);
     }
 
+    /// <summary>
+    /// The negative log-probability of each label: <c>log_softmax</c> of logits, or the log of the predictions renormalized
+    /// to sum to 1 and clipped to [epsilon, 1 − epsilon], as Keras does; entries labelled <see cref="IgnoreClass"/> get 0.
+    /// </summary>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred, bool fromLogits)
     {
         var logp = fromLogits

@@ -23,12 +23,17 @@ public sealed class Accuracy : MeanMetricWrapper
 /// <example><code>new BinaryAccuracy(threshold: 0.5)</code></example>
 public sealed class BinaryAccuracy : MeanMetricWrapper
 {
+    /// <summary>Keras's <c>keras.metrics.BinaryAccuracy(name="binary_accuracy", threshold=0.5)</c>.</summary>
+    /// <param name="name">The metric's name in the logs.</param>
+    /// <param name="threshold">A prediction above it counts as 1, in [0, 1] (default 0.5).</param>
     public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5)
     {
         Name = name;
         Threshold = Utils.Check.Fraction(threshold, nameof(threshold), allowOne: true);
     }
+    /// <summary>The probability above which a prediction counts as 1 (Keras's <c>threshold</c>, default 0.5).</summary>
     public double Threshold { get; }
+    /// <summary>1 where <c>yPred &gt; threshold</c> agrees with <c>yTrue &gt; 0.5</c>, else 0, per element.</summary>
     protected override Tensor Values(Tensor yTrue, Tensor yPred) =>
         yPred.gt(Threshold).eq(Align(yTrue, yPred).gt(0.5));
 }
@@ -37,7 +42,10 @@ public sealed class BinaryAccuracy : MeanMetricWrapper
 /// <example><code>new CategoricalAccuracy()</code></example>
 public sealed class CategoricalAccuracy : MeanMetricWrapper
 {
+    /// <summary>Keras's <c>keras.metrics.CategoricalAccuracy(name="categorical_accuracy")</c>.</summary>
+    /// <param name="name">The metric's name in the logs.</param>
     public CategoricalAccuracy(string name = "categorical_accuracy") => Name = name;
+    /// <summary>1 where the arg-max of the predictions equals the arg-max of the one-hot targets, else 0, per sample.</summary>
     protected override Tensor Values(Tensor yTrue, Tensor yPred) => yPred.argmax(-1).eq(yTrue.argmax(-1));
 }
 
@@ -45,7 +53,10 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
 /// <example><code>new SparseCategoricalAccuracy()</code></example>
 public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
 {
+    /// <summary>Keras's <c>keras.metrics.SparseCategoricalAccuracy(name="sparse_categorical_accuracy")</c>.</summary>
+    /// <param name="name">The metric's name in the logs.</param>
     public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") => Name = name;
+    /// <summary>1 where the arg-max of the predictions equals the integer label (shape [batch] or [batch, 1]), else 0, per sample.</summary>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
     {
         var y = yTrue.dim() == yPred.dim() ? yTrue.squeeze(-1) : yTrue;

@@ -8,7 +8,10 @@ public sealed class Mean : IDisposable
 {
     Tensor? _sum, _count;
 
+    /// <summary>Creates an empty mean.</summary>
+    /// <param name="name">The name it is reported under, such as <c>"loss"</c>.</param>
     public Mean(string name) => Name = name;
+    /// <summary>The name the mean is reported under.</summary>
     public string Name { get; }
 
     /// <summary>Adds a scalar tensor (e.g. a batch's mean loss) with weight <paramref name="count"/>, without synchronizing.</summary>
@@ -23,6 +26,7 @@ public sealed class Mean : IDisposable
         _count.add_(count);
     }
 
+    /// <summary>The weighted mean of the values added since the last reset (reading it synchronizes), or NaN when none were added.</summary>
     public double Result()
     {
         double count = _count?.item<double>() ?? 0;
@@ -33,6 +37,8 @@ public sealed class Mean : IDisposable
     public IReadOnlyList<Tensor> Variables =>
         [_sum ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope(), _count ??= zeros(Array.Empty<long>(), ScalarType.Float64).DetachFromDisposeScope()];
 
+    /// <summary>Forgets every value added, as Keras's <c>reset_state</c>.</summary>
     public void ResetState() { _sum?.Dispose(); _count?.Dispose(); _sum = _count = null; }
+    /// <summary>Frees the state tensors (the same as <see cref="ResetState"/>).</summary>
     public void Dispose() => ResetState();
 }

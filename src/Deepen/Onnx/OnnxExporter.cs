@@ -13,11 +13,12 @@ namespace Deepen.Onnx;
 /// convolutions and poolings are wrapped in Transpose nodes to ONNX's channels-first layout and back (runtimes fold
 /// the pairs). Each layer is read through its public properties and weights.
 /// </summary>
-internal sealed class OnnxExporter
+internal sealed partial class OnnxExporter
 {
     public const int DefaultOpset = 17;
 
     readonly OnnxGraphWriter _w;
+    (TextVectorization Layer, string Input)? _text;
 
     OnnxExporter(int opset) => _w = new OnnxGraphWriter(opset);
 
@@ -40,32 +41,45 @@ internal sealed class OnnxExporter
         using var _ = no_grad();
         var g = _w.Graph;
         g.Name = model.Name;
-        var names = new Dictionary<KerasTensor, string>();
         if (model.IsFunctional)
         {
             var graph = model.Graph;
+            var values = new Dictionary<KerasTensor, Value>();
             foreach (var t in graph.Inputs)
             {
                 string name = _w.Unique(t.Layer.Name);
-                g.Input.Add(ValueInfo(name, OnnxTypes.Float, t.Shape));
-                names[t] = name;
+                // An input that a TextVectorization reads carries what it produced: int64 ids ("int" mode) or vectors.
+                var text = graph.Nodes.FirstOrDefault(n => n.Layer is TextVectorization && n.Inputs.Contains(t))?.Layer as TextVectorization;
+                var readers = graph.Nodes.Where(n => n.Inputs.Contains(t)).ToList();
+                bool ids = text is { OutputMode: "int" } || (readers.Count > 0 && readers.All(n => ReadsIds(n, t)));
+                g.Input.Add(ValueInfo(name, ids ? OnnxTypes.Int64 : OnnxTypes.Float, t.Shape));
+                values[t] = new Value(name, null);
             }
             foreach (var node in graph.Nodes.Where(n => n.Inputs.Count > 0))
-                names[node.Output] = Emit(node.Layer, node.Inputs.Select(i => names[i]).ToArray(), node.Inputs.Select(i => i.Shape).ToArray());
-            foreach (var t in graph.Outputs) AddOutput(g, names[t], t.Layer.Name, t.Shape);
+            {
+                if (node.Layer is TextVectorization && node.Inputs[0].Layer is not Input)
+                    throw Unsupported(node.Layer, "it must read a model input directly (the exported graph starts after vectorization)");
+                var inputs = node.Inputs.Select(i => values[i]).ToArray();
+                values[node.Output] = Emit(node.Layer, inputs, node.Inputs.Select(i => i.Shape).ToArray(), node.ListCall);
+            }
+            foreach (var t in graph.Outputs) AddOutput(g, values[t].Name, t.Layer.Name, t.Shape);
         }
         else
         {
             var shape = model.InputShape!;
-            string x = _w.Unique("input");
-            g.Input.Add(ValueInfo(x, OnnxTypes.Float, shape));
-            foreach (var layer in model.Layers)
+            var layers = model.Layers.Where(l => l is not Input).ToList();
+            int type = layers.FirstOrDefault() is TextVectorization { OutputMode: "int" } ? OnnxTypes.Int64 : OnnxTypes.Float;
+            string input = _w.Unique("input");
+            g.Input.Add(ValueInfo(input, type, shape));
+            var x = new Value(input, null);
+            for (int i = 0; i < layers.Count; i++)
             {
-                if (layer is Input) continue;
-                x = Emit(layer, new[] { x }, new[] { shape });
-                shape = layer.OutputShape!;
+                if (layers[i] is TextVectorization && i > 0)
+                    throw Unsupported(layers[i], "it must be the model's first layer (the exported graph starts after vectorization)");
+                x = Emit(layers[i], new[] { x }, new[] { shape }, listCall: false);
+                shape = layers[i].OutputShape!;
             }
-            AddOutput(g, x, "output", model.OutputShape!);
+            AddOutput(g, x.Name, "output", model.OutputShape!);
         }
         var proto = new ModelProto
         {
@@ -75,8 +89,28 @@ internal sealed class OnnxExporter
             Graph = g,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _w.Opset });
+        if (_text is not null) AddTextMetadata(proto, _text.Value.Layer, _text.Value.Input);
         return proto;
     }
+
+    /// <summary>
+    /// Whether a node of an imported graph reads <paramref name="t"/> as integer ids (a Cast to an integer type, or
+    /// Gather's indices): Deepen inputs carry no dtype, so an imported id-level model (token ids, int64 in its file)
+    /// is exported with int64 inputs again.
+    /// </summary>
+    static bool ReadsIds(Node node, KerasTensor t)
+    {
+        if (node.Layer is not OnnxOp op) return false;
+        if (op.OpType == "Cast") return op.Attributes.Int("to", OnnxTypes.Float) is OnnxTypes.Int64 or OnnxTypes.Int32;
+        if (op.OpType != "Gather") return false;
+        int graphInput = node.Inputs.ToList().IndexOf(t), k = -1;
+        for (int slot = 0; slot < op.Slots.Count; slot++)
+            if (op.Slots[slot].Kind == OnnxInputKind.Input && ++k == graphInput) return slot == 1;
+        return false;
+    }
+
+    /// <summary>A value of the graph: its ONNX name and the name of its Keras mask (bool [batch, time]), if any.</summary>
+    readonly record struct Value(string Name, string? Mask);
 
     void AddOutput(GraphProto g, string value, string hint, Shape shape)
     {
@@ -85,7 +119,38 @@ internal sealed class OnnxExporter
         g.Output.Add(ValueInfo(name, OnnxTypes.Float, shape));
     }
 
-    string Emit(Layer layer, string[] x, Shape[] shapes)
+    /// <summary>Writes one layer call and returns its output with the output's mask (Keras's <c>compute_mask</c>).</summary>
+    Value Emit(Layer layer, Value[] inputs, Shape[] shapes, bool listCall)
+    {
+        var x = inputs.Select(v => v.Name).ToArray();
+        var masks = inputs.Select(v => v.Mask).ToArray();
+        string y = Emit(layer, x, shapes, masks, listCall);
+        return new Value(y, OutputMask(layer, x, shapes, masks, listCall));
+    }
+
+    /// <summary>The mask of a layer's output, as the layer's ComputeMask gives it.</summary>
+    string? OutputMask(Layer layer, string[] x, Shape[] shapes, string?[] masks, bool listCall)
+    {
+        string n = layer.Name;
+        switch (layer)
+        {
+            case Embedding { MaskZero: true }:
+            case TokenAndPositionEmbedding { MaskZero: true }:
+                return _w.Node("Not", n + "_mask", new[] { _w.Node("Equal", n + "_mask", new[] { Ids(x[0], n), _w.Longs(n + "/zero", 0L) }) });
+            case RecurrentLayer r: return r.ReturnSequences ? masks[0] : null;
+            case Bidirectional b: return b.Forward.ReturnSequences ? masks[0] : null;
+            case Concatenate c when masks.Any(m => m is not null) && shapes[0].Rank >= 2 && (c.Axis == 1 || c.Axis == -shapes[0].Rank):
+                throw Unsupported(layer, "concatenating masked sequences along time is not exported");
+            case Merge when listCall:
+                return masks.Where(m => m is not null).Aggregate((string?)null, (acc, m) => acc is null ? m : _w.Node("And", n + "_mask", new[] { acc, m! }));
+            case MultiHeadAttention when listCall: return masks[0];
+            default: return layer.SupportsMasking ? masks[0] : null;
+        }
+    }
+
+    string Ids(string x, string n) => _w.Node("Cast", n + "_ids", new[] { x }, Int("to", OnnxTypes.Int64));
+
+    string Emit(Layer layer, string[] x, Shape[] shapes, string?[] masks, bool listCall)
     {
         string n = layer.Name;
         switch (layer)
@@ -142,7 +207,18 @@ internal sealed class OnnxExporter
                 return Transpose(y, n, 0, 2, 1);
             }
             case GlobalAveragePooling2D p: return Reduce("ReduceMean", x[0], n, new long[] { 1, 2 }, p.KeepDims);
+            case GlobalAveragePooling1D p when masks[0] is { } mask: return MaskedMean(x[0], mask, n, p.KeepDims);
             case GlobalAveragePooling1D p: return Reduce("ReduceMean", x[0], n, new long[] { 1 }, p.KeepDims);
+            case GlobalMaxPooling2D p: return Reduce("ReduceMax", x[0], n, new long[] { 1, 2 }, p.KeepDims);
+            case UpSampling2D u:
+            {
+                // Nearest: each pixel repeated (asymmetric + floor); bilinear: torch's align_corners=False is half_pixel.
+                var attributes = u.Interpolation == "nearest"
+                    ? new[] { OnnxGraphWriter.String("mode", "nearest"), OnnxGraphWriter.String("coordinate_transformation_mode", "asymmetric"), OnnxGraphWriter.String("nearest_mode", "floor") }
+                    : new[] { OnnxGraphWriter.String("mode", "linear"), OnnxGraphWriter.String("coordinate_transformation_mode", "half_pixel") };
+                string scales = Weight(n + "/scales", tensor(new float[] { 1, 1, u.Size.Rows, u.Size.Cols }));
+                return ToNhwc(_w.Node("Resize", n, new[] { ToNchw(x[0], n), "", scales }, attributes), n);
+            }
             case GlobalMaxPooling1D p: return Reduce("ReduceMax", x[0], n, new long[] { 1 }, p.KeepDims);
             case Flatten: return _w.Node("Flatten", n, new[] { x[0] }, Int("axis", 1));
             case Dropout or RandomImageLayer: return x[0];
@@ -173,12 +249,19 @@ internal sealed class OnnxExporter
                 string beta = l.Beta is not null ? Weight(n + "/beta", l.Beta.Value) : Weight(n + "/beta", zeros(features));
                 return _w.Node("LayerNormalization", n, new[] { x[0], gamma, beta }, Int("axis", -1), Float("epsilon", l.Epsilon));
             }
-            case Embedding e:
+            case Embedding e: return _w.Node("Gather", n, new[] { Weight(n + "/embeddings", e.Embeddings.Value), Ids(x[0], n) });
+            case TokenAndPositionEmbedding e: return TokenAndPosition(e, x[0], shapes[0], n);
+            case PositionEmbedding p:
+                return _w.Node("Expand", n, new[] { Weight(n + "/embeddings", p.Embeddings.Value.narrow(0, 0, shapes[0][0])), _w.Node("Shape", n + "_shape", new[] { x[0] }) });
+            case MultiHeadAttention m when listCall:
             {
-                if (e.MaskZero) throw Unsupported(layer, "mask_zero=true (masks are not exported yet; the layers after it would see the padding)");
-                string ids = _w.Node("Cast", n + "_ids", new[] { x[0] }, Int("to", OnnxTypes.Int64));
-                return _w.Node("Gather", n, new[] { Weight(n + "/embeddings", e.Embeddings.Value), ids });
+                string value = x.Length > 1 ? x[1] : x[0];
+                string? valueMask = x.Length > 1 ? masks[1] : masks[0];
+                return Attention(m, x[0], value, x.Length > 2 ? x[2] : value, masks[0], valueMask, n);
             }
+            case MultiHeadAttention m: return Attention(m, x[0], x[0], x[0], masks[0], masks[0], n);
+            case TransformerEncoder t: return Encoder(t, x[0], shapes[0], masks[0], n);
+            case TimeDistributed t: return TimeDistributed(t, x[0], shapes[0]);
             case ZeroPadding2D z:
                 return _w.Node("Pad", n, new[] { x[0], _w.Longs(n + "/pads", 0, z.Top, z.Left, 0, 0, z.Bottom, z.Right, 0) });
             case Add: return Chain("Add", x, n);
@@ -189,63 +272,27 @@ internal sealed class OnnxExporter
             case Average:
                 return _w.Node("Mul", n, new[] { _w.Node("Sum", n + "_sum", x), _w.Scalar(n + "/inverse_count", 1f / x.Length) });
             case Concatenate c: return _w.Node("Concat", n, x, Int("axis", c.Axis));
-            case RecurrentLayer r: return Recurrent(r, x[0], n);
+            case RecurrentLayer r: return Recurrent(r, x[0], shapes[0], masks[0], n);
+            case Bidirectional b: return Bidirectional(b, x[0], shapes[0], masks[0], n);
             case OnnxOp op: return EmitOp(op, x, n);
-            case TextVectorization:
-                throw Unsupported(layer, "text vectorization (strings) is not an ONNX op; export the model that takes its token ids and ship the vocabulary beside it");
+            case TextVectorization t:
+                if (_text is not null) throw Unsupported(layer, $"the model already has a TextVectorization (\"{_text.Value.Layer.Name}\"); one per exported model");
+                _text = (t, x[0]);
+                return x[0];                 // the graph starts after vectorization: its input is what the layer produced
+            case ITextInput:
+                throw Unsupported(layer, "a tokenizer runs on strings, which ONNX graphs do not take; export the model that takes its token ids");
             default:
                 throw Unsupported(layer, "no ONNX form is implemented for this layer yet");
         }
     }
 
-    /// <summary>
-    /// SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU ops (time-major, one direction). Gate blocks are reordered
-    /// from Keras's order to ONNX's: LSTM i, f, c, o → i, o, f, c; GRU z, r, h is already ONNX's order, and Keras 3's
-    /// reset_after is ONNX's linear_before_reset = 1.
-    /// </summary>
-    string Recurrent(RecurrentLayer r, string x, string n)
-    {
-        if (r.GoBackwards || r.ReturnState) throw Unsupported(r, "go_backwards and return_state are not exported yet");
-        long u = r.Units;
-        Tensor Blocks(Tensor t, int[] order) => cat(order.Select(i => t.narrow(0, i * u, u)).ToArray(), 0);
-        var (op, order, activations) = r switch
-        {
-            LSTM l => ("LSTM", new[] { 0, 3, 1, 2 }, new[] { l.RecurrentActivation, l.Activation, l.Activation }),
-            GRU g => ("GRU", new[] { 0, 1, 2 }, new[] { g.RecurrentActivation, g.Activation }),
-            _ => ("RNN", new[] { 0 }, new[] { r.Activation }),
-        };
-        var w = Blocks(r.Kernel.Value, order).unsqueeze(0);
-        var rk = Blocks(r.RecurrentKernel.Value, order).unsqueeze(0);
-        var gates = order.Length;
-        Tensor inputBias = zeros(gates * u), recurrentBias = zeros(gates * u);
-        if (r.Bias is not null)
-        {
-            if (r.Bias.Value.dim() == 2) { inputBias = Blocks(r.Bias.Value[0], order); recurrentBias = Blocks(r.Bias.Value[1], order); }
-            else inputBias = Blocks(r.Bias.Value, order);
-        }
-        var attributes = new List<AttributeProto> { Int("hidden_size", u) };
-        var names = activations.Select(a => a switch
-        {
-            "sigmoid" => "Sigmoid", "tanh" => "Tanh", "relu" => "Relu",
-            _ => throw Unsupported(r, $"activation \"{a}\" has no ONNX recurrent form"),
-        }).ToArray();
-        var strings = new AttributeProto { Name = "activations", Type = AttributeProto.Types.AttributeType.Strings };
-        strings.Strings.AddRange(names.Select(ByteString.CopyFromUtf8));
-        attributes.Add(strings);
-        if (r is GRU { ResetAfter: true }) attributes.Add(Int("linear_before_reset", 1));
-        string sequence = Transpose(x, n, 1, 0, 2);                                  // [T, N, F]
-        var outputs = _w.NodeWithOutputs(op, n, new[] { sequence, Weight(n + "/W", w), Weight(n + "/R", rk), Weight(n + "/B", cat(new[] { inputBias, recurrentBias }).unsqueeze(0)) },
-            2, attributes.ToArray());
-        if (r.ReturnSequences)                                                         // Y: [T, 1, N, U] → [N, T, U]
-            return Transpose(_w.Node("Squeeze", n + "_y", new[] { outputs[0], _w.Longs(n + "/axis1", 1) }), n, 1, 0, 2);
-        return _w.Node("Squeeze", n + "_h", new[] { outputs[1], _w.Longs(n + "/axis0", 0) });   // Y_h: [1, N, U] → [N, U]
-    }
-
     static NotSupportedException Unsupported(Layer layer, string why) =>
         new($"Layer \"{layer.Name}\" ({layer.ClassName}) cannot be exported to ONNX: {why}. Layers that export: Dense, Conv1D, Conv2D, " +
-            "MaxPooling1D/2D, AveragePooling1D/2D, GlobalAveragePooling1D/2D, GlobalMaxPooling1D, Flatten, Dropout, Random* preprocessing, " +
-            "Activation, Rescaling, BatchNormalization, LayerNormalization, Embedding, ZeroPadding2D, Add, Subtract, Multiply, Average, " +
-            "Maximum, Minimum, Concatenate, SimpleRNN, LSTM, GRU and imported ONNX ops.");
+            "MaxPooling1D/2D, AveragePooling1D/2D, GlobalAveragePooling1D/2D, GlobalMaxPooling1D/2D, Flatten, Dropout, Random* preprocessing, " +
+            "Activation, Rescaling, BatchNormalization, LayerNormalization, Embedding, ZeroPadding2D, UpSampling2D, Add, Subtract, Multiply, " +
+            "Average, Maximum, Minimum, Concatenate, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, MultiHeadAttention, " +
+            "TransformerEncoder, PositionEmbedding, TokenAndPositionEmbedding, TextVectorization (as the first layer: the graph starts " +
+            "after it) and imported ONNX ops.");
 
     string Weight(string hint, Tensor value) => _w.Initializer(hint, value);
 

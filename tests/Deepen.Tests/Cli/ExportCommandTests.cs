@@ -39,6 +39,24 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void A_text_model_exports_after_vectorization_and_says_so()
+    {
+        using var dir = new TempDir();
+        Backend.SetRandomSeed(22);
+        var vectorizer = Deepen.Cli.TextModelPresets.Vectorizer("text-lstm", maxTokens: 20, sequenceLength: 6);
+        vectorizer.Adapt(new[] { "free money now", "the meeting is at noon", "win money" });
+        string saved = dir.File("text.deepen"), onnx = dir.File("text.onnx");
+        using (var model = Deepen.Cli.TextModelPresets.Build("text-lstm", vectorizer, classes: 2)) model.Save(saved);
+        var r = DeepenRunner.Expect(0, "export", "--model", saved, "--out", onnx);
+        Assert.Contains("takes int64 token ids [batch, 6]", r.Out);
+        Assert.Contains("deepen.text.", r.Out);
+        using var loaded = Model.Load(saved);
+        using var ids = vectorizer.Call(new[] { "free money", "noon meeting now please" });
+        using var expected = loaded.Predict(ids);
+        OnnxTestSupport.AssertClose(OnnxTestSupport.Run(onnx, new object[] { ids })[0], expected);
+    }
+
+    [Fact]
     public void Bad_arguments_and_files_get_exit_codes()
     {
         using var dir = new TempDir();

@@ -98,7 +98,7 @@ public class OnnxExportTests
             new Concatenate(axis: 1).Call(new Embedding(20, 4).Call(a), new Embedding(20, 4).Call(b)))));
         var z = new Dense(2).Call(merged);
         using var model = new Model([a, b], [y, z], name: "multi");
-        model.Compile("adam", ["categorical_crossentropy", "mse"]);     // Predict on several outputs needs the losses (GraphTrainer)
+        // Not compiled: Predict(Tensor[]) on a model with several outputs needs no losses (the old GraphTrainer did).
         string path = Path.Combine(dir.Path, "multi.onnx");
         model.ExportOnnx(path);
         foreach (int n in new[] { 1, 4 })
@@ -131,14 +131,40 @@ public class OnnxExportTests
         OnnxTestSupport.AssertExportMatches(model, dir.Path, input: s => randint(0, 40, s).to_type(ScalarType.Float32));
     }
 
+    /// <summary>A user's own layer: Deepen cannot know its ONNX form.</summary>
+    sealed class Doubling : Layer
+    {
+        public Doubling() : base("doubling") { }
+        public override Tensor Call(Tensor inputs, bool training = false) => inputs * 2;
+        public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+    }
+
     [Fact]
     public void A_layer_without_an_ONNX_form_is_named_in_the_error()
     {
         using var dir = new TempDir();
-        using var model = new Sequential(new Layer[] { new Embedding(30, 4, inputShape: 5), new LSTM(3, goBackwards: true), new Dense(1) });
+        using var model = new Sequential(new Layer[] { new Dense(3, inputShape: 5), new Doubling(), new Dense(1) });
         model.Build(model.InputShape!);
         var e = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(Path.Combine(dir.Path, "m.onnx")));
-        Assert.Contains("(LSTM) cannot be exported to ONNX", e.Message);
-        Assert.Contains("lstm", e.Message);
+        Assert.Contains("Layer \"doubling\" (Doubling) cannot be exported to ONNX: no ONNX form is implemented for this layer", e.Message);
+        Assert.Contains("Layers that export: Dense", e.Message);
+    }
+
+    [Fact]
+    public void Masked_sequences_concatenated_along_time_and_a_late_TextVectorization_are_refused_with_the_reason()
+    {
+        using var dir = new TempDir();
+        var a = new Input(4);
+        var e1 = new Embedding(10, 3, maskZero: true).Call(a);
+        var e2 = new Embedding(10, 3, maskZero: true).Call(a);
+        using var joined = new Model(a, new GlobalAveragePooling1D().Call(new Concatenate(axis: 1, name: "along_time").Call(e1, e2)));
+        var e = Assert.Throws<NotSupportedException>(() => joined.ExportOnnx(dir.File("joined.onnx")));
+        Assert.Contains("\"along_time\" (Concatenate) cannot be exported to ONNX: concatenating masked sequences along time", e.Message);
+
+        var vectorizer = new TextVectorization(outputSequenceLength: 4, vocabulary: new[] { "a", "b" });
+        var ids = new Input(4);
+        using var late = new Model(ids, new Dense(1).Call(vectorizer.Call(new Dense(4).Call(ids))));
+        e = Assert.Throws<NotSupportedException>(() => late.ExportOnnx(dir.File("late.onnx")));
+        Assert.Contains("(TextVectorization) cannot be exported to ONNX: it must read a model input directly", e.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Deepen.Cli;
 using Deepen.Layers;
 using Deepen.Models;
 using Deepen.Onnx.Ops;
@@ -43,6 +44,54 @@ public class OnnxRoundTripTests
             using var actual = back.Predict(x);
             OnnxTestSupport.AssertClose(expected.data<float>().ToArray(), actual, what: $"batch {n}");
         }
+    }
+
+    [Theory]
+    [InlineData("text-lstm")]
+    [InlineData("text-transformer")]
+    [InlineData("recurrent")]
+    public void Sequence_models_go_Deepen_to_ONNX_to_Deepen_at_the_id_level(string kind)
+    {
+        Backend.SetRandomSeed(14);
+        using var dir = new TempDir();
+        Model model;
+        int vocabulary = 30;
+        if (kind == "recurrent")
+        {
+            model = new Sequential(new Layer[]
+            {
+                new Embedding(30, 5, maskZero: true, inputShape: 9),
+                new Bidirectional(new GRU(3, returnSequences: true, resetAfter: false), mergeMode: "ave"),
+                new SimpleRNN(4, returnSequences: true, goBackwards: true),
+                new Bidirectional(new LSTM(3)),
+                new Dense(2, activation: "softmax"),
+            }, name: "recurrent");
+            model.Build(model.InputShape!);
+        }
+        else
+        {
+            var vectorizer = TextModelPresets.Vectorizer(kind, maxTokens: 30, sequenceLength: 9);
+            vectorizer.Adapt(new[] { "the cat sat on the mat", "free money now", "win a free prize", "the meeting is on tuesday", "a dog and a cat" });
+            model = TextModelPresets.Build(kind, vectorizer, classes: 3);
+            vocabulary = vectorizer.VocabularySize();
+        }
+        using var _ = model;
+        string path = dir.File(kind + ".onnx");
+        model.ExportOnnx(path);
+        using var back = Model.FromOnnx(path);
+        foreach (int n in new[] { 1, 3, 8 })
+        {
+            using var ids = kind == "recurrent" ? OnnxTextExportTests.ScatteredIds(n, 9, vocabulary, n) : OnnxTextExportTests.PaddedIds(n, 9, vocabulary, n);
+            using var expected = model.Predict(ids);
+            using var actual = back.Predict(ids);
+            OnnxTestSupport.AssertClose(expected.data<float>().ToArray(), actual, what: $"{kind} batch {n}");
+        }
+        // ONNX → Deepen → ONNX: the imported model (recurrent ops as OnnxOp layers) exports again and ONNX Runtime agrees.
+        string again = dir.File(kind + "-again.onnx");
+        back.ExportOnnx(again);
+        using var rows = OnnxTextExportTests.PaddedIds(8, 9, vocabulary, 5);
+        using var reference = model.Predict(rows);
+        OnnxTestSupport.AssertClose(OnnxTestSupport.Run(again, new object[] { rows })[0], reference, what: $"{kind} exported again");
     }
 
     [Fact]

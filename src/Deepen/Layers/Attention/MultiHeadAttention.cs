@@ -50,15 +50,21 @@ public sealed class MultiHeadAttention : Layer
         BiasInitializer = Initializers.Resolve(biasInitializer, nameof(biasInitializer));
     }
 
+    /// <summary>The number of attention heads (Keras's <c>num_heads</c>).</summary>
     public int NumHeads { get; }
+    /// <summary>The size of each head for query and key (Keras's <c>key_dim</c>); scores are scaled by <c>1 / sqrt(KeyDim)</c>.</summary>
     public int KeyDim { get; }
     /// <summary>The value head size given, or null (then <see cref="KeyDim"/>).</summary>
     public int? ValueDim { get; }
+    /// <summary>The dropout rate on the attention weights during training (Keras's <c>dropout</c>, default 0).</summary>
     public double Dropout { get; }
+    /// <summary>Whether the query, key, value and output projections have biases (Keras's <c>use_bias</c>, default true).</summary>
     public bool UseBias { get; }
     /// <summary>The output size given (Keras's <c>output_shape</c>), or null for the query's features.</summary>
     public int? OutputSize { get; }
+    /// <summary>The initializer name of the projection kernels (Keras's <c>kernel_initializer</c>, default <c>"glorot_uniform"</c>).</summary>
     public string KernelInitializer { get; }
+    /// <summary>The initializer name of the projection biases (Keras's <c>bias_initializer</c>, default <c>"zeros"</c>).</summary>
     public string BiasInitializer { get; }
 
     int HeadValueDim => ValueDim ?? KeyDim;

@@ -49,10 +49,15 @@ public sealed class Embedding : Layer
             throw Check.Invalid(nameof(inputDim), inputDim, "at least 2 with maskZero=true (id 0 is reserved for padding)");
     }
 
+    /// <summary>The vocabulary size (Keras's <c>input_dim</c>): ids must lie in [0, InputDim).</summary>
     public int InputDim { get; }
+    /// <summary>The size of each embedding vector (Keras's <c>output_dim</c>).</summary>
     public int OutputDim { get; }
+    /// <summary>The initializer name of the table (Keras's <c>embeddings_initializer</c>, default <c>"uniform"</c>, U(-0.05, 0.05)).</summary>
     public string EmbeddingsInitializer { get; }
+    /// <summary>Whether id 0 is padding: the layer then emits a mask that is false where the id is 0 (Keras's <c>mask_zero</c>, default false).</summary>
     public bool MaskZero { get; }
+    /// <summary>The fixed sequence length given (Keras 2's <c>input_length</c>), or null when none was given.</summary>
     public int? InputLength { get; }
     /// <summary>The table's penalty in the loss, or null.</summary>
     public Regularizer? EmbeddingsRegularizer { get; }

@@ -30,9 +30,13 @@ public sealed class BatchNormalization : Layer
         Scale = scale;
     }
 
+    /// <summary>The momentum of the moving mean and variance: <c>new = momentum·old + (1−momentum)·batch</c> (Keras's default 0.99).</summary>
     public double Momentum { get; }
+    /// <summary>The small constant added to the variance (Keras's default 1e-3).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether the learned offset beta is added (Keras's <c>center</c>, default true).</summary>
     public bool Center { get; }
+    /// <summary>Whether the learned scale gamma multiplies the result (Keras's <c>scale</c>, default true).</summary>
     public bool Scale { get; }
 
     /// <inheritdoc/>

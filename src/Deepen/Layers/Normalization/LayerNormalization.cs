@@ -34,11 +34,17 @@ public sealed class LayerNormalization : Layer
         GammaInitializer = Initializers.Resolve(gammaInitializer, nameof(gammaInitializer));
     }
 
+    /// <summary>The normalized axis: always -1, the last (Keras's default <c>axis=-1</c>).</summary>
     public int Axis { get; }
+    /// <summary>The small constant added to the variance (Keras's default 1e-3).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether the learned offset <see cref="Beta"/> is added (Keras's <c>center</c>, default true).</summary>
     public bool Center { get; }
+    /// <summary>Whether the learned scale <see cref="Gamma"/> multiplies the result (Keras's <c>scale</c>, default true).</summary>
     public bool Scale { get; }
+    /// <summary>The initializer name of beta (Keras's <c>beta_initializer</c>, default <c>"zeros"</c>).</summary>
     public string BetaInitializer { get; }
+    /// <summary>The initializer name of gamma (Keras's <c>gamma_initializer</c>, default <c>"ones"</c>).</summary>
     public string GammaInitializer { get; }
     /// <summary>The scale, [features], or null without <see cref="Scale"/>.</summary>
     public Weight? Gamma => _gamma;

@@ -14,6 +14,7 @@ public sealed class GlobalAveragePooling2D : Layer
         KeepDims = keepDims;
     }
 
+    /// <summary>Whether the spatial axes are kept with length 1: (batch, 1, 1, channels) (Keras's <c>keepdims</c>, default false).</summary>
     public bool KeepDims { get; }
     /// <inheritdoc/>
     protected override int? ExpectedInputRank => 3;

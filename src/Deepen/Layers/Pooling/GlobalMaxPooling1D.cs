@@ -17,6 +17,7 @@ public sealed class GlobalMaxPooling1D : Layer
         KeepDims = keepDims;
     }
 
+    /// <summary>Whether the time axis is kept with length 1: (batch, 1, features) (Keras's <c>keepdims</c>, default false).</summary>
     public bool KeepDims { get; }
     /// <inheritdoc/>
     protected override int? ExpectedInputRank => 2;

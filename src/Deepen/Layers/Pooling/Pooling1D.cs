@@ -19,8 +19,12 @@ public abstract class Pooling1D : Layer
         Padding = Layers.Padding.Resolve(padding);
     }
 
+    /// <summary>The length of the pooling window, in steps (Keras's <c>pool_size</c>).</summary>
     public int PoolSize { get; }
+    /// <summary>How far the window moves, in steps (Keras's <c>strides</c>; the pool size when none was given).</summary>
     public int Strides { get; }
+    /// <summary><c>"valid"</c> (no padding: a partial last window is dropped) or <c>"same"</c> (padded so the output has
+    /// <c>ceil(steps / strides)</c> steps), as Keras's <c>padding</c>.</summary>
     public string Padding { get; }
 
     /// <inheritdoc/>

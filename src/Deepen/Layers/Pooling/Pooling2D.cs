@@ -19,8 +19,12 @@ public abstract class Pooling2D : Layer
         Padding = Layers.Padding.Resolve(padding);
     }
 
+    /// <summary>The size of the pooling window, (rows, cols) (Keras's <c>pool_size</c>, default (2, 2)).</summary>
     public Size2 PoolSize { get; }
+    /// <summary>How far the window moves, (rows, cols) (Keras's <c>strides</c>; the pool size when none was given).</summary>
     public Size2 Strides { get; }
+    /// <summary><c>"valid"</c> (no padding: partial windows are dropped) or <c>"same"</c> (padded so each spatial output
+    /// size is <c>ceil(input / stride)</c>), as Keras's <c>padding</c>.</summary>
     public string Padding { get; }
 
     /// <inheritdoc/>

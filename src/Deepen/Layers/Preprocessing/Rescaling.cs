@@ -17,7 +17,9 @@ public sealed class Rescaling : Layer
         Offset = double.IsFinite(offset) ? offset : throw Check.Invalid(nameof(offset), offset, "a finite number");
     }
 
+    /// <summary>The factor inputs are multiplied by (Keras's <c>scale</c>), e.g. 1/255.</summary>
     public double Scale { get; }
+    /// <summary>What is added after scaling (Keras's <c>offset</c>, default 0).</summary>
     public double Offset { get; }
 
     /// <inheritdoc/>

@@ -69,11 +69,17 @@ public sealed class TextVectorization : Layer, ITextInput
         else if (idfWeights is not null) throw Check.Invalid(nameof(idfWeights), "an array", "null unless a vocabulary is given");
     }
 
+    /// <summary>The largest vocabulary, special tokens included (Keras's <c>max_tokens</c>), or null for no limit.</summary>
     public int? MaxTokens { get; }
+    /// <summary><c>"lower_and_strip_punctuation"</c>, <c>"lower"</c>, <c>"strip_punctuation"</c>, or null for no standardization (Keras's <c>standardize</c>).</summary>
     public string? Standardize { get; }
+    /// <summary><c>"whitespace"</c>, <c>"character"</c>, or null when the whole string is one token (Keras's <c>split</c>).</summary>
     public string? Split { get; }
+    /// <summary>The largest n-gram size added to the tokens (2..Ngrams, joined by a space), or null for single tokens only (also when 1 was given).</summary>
     public int? Ngrams { get; }
+    /// <summary><c>"int"</c>, <c>"multi_hot"</c>, <c>"count"</c> or <c>"tf_idf"</c> (Keras's <c>output_mode</c>, default <c>"int"</c>).</summary>
     public string OutputMode { get; }
+    /// <summary>In "int" mode, the length every output is padded (with 0) or truncated to (Keras's <c>output_sequence_length</c>); null leaves lengths as they are.</summary>
     public int? OutputSequenceLength { get; }
 
     /// <summary>Whether a vocabulary has been adapted or set.</summary>

@@ -54,7 +54,10 @@ public sealed class GRU : RecurrentLayer
         ResetAfter = resetAfter;
     }
 
+    /// <summary>The activation of the update and reset gates (Keras's <c>recurrent_activation</c>, default <c>"sigmoid"</c>).</summary>
     public string RecurrentActivation { get; }
+    /// <summary>Whether the reset gate is applied after the recurrent product, with separate input and recurrent biases
+    /// (Keras 3's <c>reset_after</c>, default true, the cuDNN/PyTorch convention).</summary>
     public bool ResetAfter { get; }
 
     /// <inheritdoc/>

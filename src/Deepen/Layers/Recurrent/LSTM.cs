@@ -62,7 +62,9 @@ public sealed class LSTM : RecurrentLayer
         UnitForgetBias = unitForgetBias;
     }
 
+    /// <summary>The activation of the input, forget and output gates (Keras's <c>recurrent_activation</c>, default <c>"sigmoid"</c>).</summary>
     public string RecurrentActivation { get; }
+    /// <summary>Whether the forget gate's bias starts at 1 instead of the bias initializer (Keras's <c>unit_forget_bias</c>, default true).</summary>
     public bool UnitForgetBias { get; }
 
     /// <inheritdoc/>

@@ -58,9 +58,13 @@ public abstract class RecurrentLayer : Layer
     public int Units { get; }
     /// <summary>The activation of the output (and of LSTM's/GRU's candidate); default "tanh".</summary>
     public string Activation { get; }
+    /// <summary>Whether the layer has a bias (Keras's <c>use_bias</c>, default true).</summary>
     public bool UseBias { get; }
+    /// <summary>The initializer name of the input kernel (Keras's <c>kernel_initializer</c>, default <c>"glorot_uniform"</c>).</summary>
     public string KernelInitializer { get; }
+    /// <summary>The initializer name of the recurrent kernel (Keras's <c>recurrent_initializer</c>, default <c>"orthogonal"</c>).</summary>
     public string RecurrentInitializer { get; }
+    /// <summary>The initializer name of the bias (Keras's <c>bias_initializer</c>, default <c>"zeros"</c>).</summary>
     public string BiasInitializer { get; }
     /// <summary>Fraction of input features dropped during training (one mask per sequence).</summary>
     public double Dropout { get; }

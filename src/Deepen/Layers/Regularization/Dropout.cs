@@ -18,6 +18,7 @@ public sealed class Dropout : Layer
         Rate = Check.Fraction(rate, nameof(rate));
     }
 
+    /// <summary>The fraction of inputs set to zero during training, in [0, 1) (Keras's <c>rate</c>).</summary>
     public double Rate { get; }
 
     /// <summary>Dropout works elementwise, so the input's mask passes through (as in Keras).</summary>

@@ -28,7 +28,9 @@ public sealed class PositionEmbedding : Layer
         Initializer = Initializers.Resolve(initializer, nameof(initializer));
     }
 
+    /// <summary>The longest sequence the layer can embed: the number of rows of the table (KerasHub's <c>sequence_length</c>).</summary>
     public int SequenceLength { get; }
+    /// <summary>The initializer name of the table (KerasHub's <c>initializer</c>, default <c>"glorot_uniform"</c>).</summary>
     public string Initializer { get; }
     /// <summary>The table, [sequenceLength, features].</summary>
     public Weight Embeddings => _embeddings ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");

@@ -36,10 +36,15 @@ public sealed class TokenAndPositionEmbedding : Layer
             throw Check.Invalid(nameof(vocabularySize), vocabularySize, "at least 2 with maskZero=true (id 0 is reserved for padding)");
     }
 
+    /// <summary>The number of ids: ids lie in [0, VocabularySize) (KerasHub's <c>vocabulary_size</c>).</summary>
     public int VocabularySize { get; }
+    /// <summary>The longest sequence the layer can embed (KerasHub's <c>sequence_length</c>).</summary>
     public int SequenceLength { get; }
+    /// <summary>The size of each token and position vector (KerasHub's <c>embedding_dim</c>).</summary>
     public int EmbeddingDim { get; }
+    /// <summary>The initializer name of both tables (KerasHub's <c>embeddings_initializer</c>, default <c>"uniform"</c>).</summary>
     public string EmbeddingsInitializer { get; }
+    /// <summary>Whether id 0 is padding, for which the layer emits a false mask (KerasHub's <c>mask_zero</c>, default false).</summary>
     public bool MaskZero { get; }
 
     /// <inheritdoc/>

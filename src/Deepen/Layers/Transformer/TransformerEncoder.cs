@@ -52,17 +52,29 @@ public sealed class TransformerEncoder : Layer
         NormalizeFirst = normalizeFirst;
     }
 
+    /// <summary>The width of the feed-forward network's hidden Dense layer (KerasHub's <c>intermediate_dim</c>).</summary>
     public int IntermediateDim { get; }
+    /// <summary>The number of attention heads (KerasHub's <c>num_heads</c>); each head has features / NumHeads dimensions.</summary>
     public int NumHeads { get; }
+    /// <summary>The dropout rate on the attention weights and after each sub-block (KerasHub's <c>dropout</c>, default 0).</summary>
     public double Dropout { get; }
+    /// <summary>The activation name of the feed-forward hidden layer (KerasHub's <c>activation</c>, default <c>"relu"</c>).</summary>
     public string Activation { get; }
+    /// <summary>The epsilon of both LayerNormalizations (KerasHub's <c>layer_norm_epsilon</c>, default 1e-5).</summary>
     public double LayerNormEpsilon { get; }
+    /// <summary>The initializer name of the attention and dense kernels (KerasHub's <c>kernel_initializer</c>, default <c>"glorot_uniform"</c>).</summary>
     public string KernelInitializer { get; }
+    /// <summary>The initializer name of the attention and dense biases (KerasHub's <c>bias_initializer</c>, default <c>"zeros"</c>).</summary>
     public string BiasInitializer { get; }
+    /// <summary>Whether each sub-block is normalized before (pre-LN) rather than after the residual addition (KerasHub's <c>normalize_first</c>, default false).</summary>
     public bool NormalizeFirst { get; }
 
     /// <summary>The self-attention part (built with the block).</summary>
     public MultiHeadAttention Attention => _attention ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+
+    /// <summary>The other parts, in the order the block applies them (for the ONNX export).</summary>
+    internal (LayerNormalization AttentionNorm, Dense Intermediate, Dense Output, LayerNormalization FeedForwardNorm) Parts =>
+        (_attentionNorm!, _intermediate!, _output!, _feedForwardNorm!);
 
     /// <inheritdoc/>
     public override bool SupportsMasking => true;
@@ -79,10 +91,12 @@ public sealed class TransformerEncoder : Layer
         _attention = new MultiHeadAttention(NumHeads, features / NumHeads, dropout: Dropout,
             kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer, name: Name + "/self_attention");
         _attention.Build(inputShape);
-        _attentionNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon), inputShape);
-        _intermediate = Part(new Dense(IntermediateDim, Activation, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer), inputShape);
-        _output = Part(new Dense(features, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer), new Shape(inputShape[0], IntermediateDim));
-        _feedForwardNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon), inputShape);
+        _attentionNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon, name: Name + "/self_attention_layer_norm"), inputShape);
+        _intermediate = Part(new Dense(IntermediateDim, Activation, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer,
+            name: Name + "/feedforward_intermediate_dense"), inputShape);
+        _output = Part(new Dense(features, kernelInitializer: KernelInitializer, biasInitializer: BiasInitializer, name: Name + "/feedforward_output_dense"),
+            new Shape(inputShape[0], IntermediateDim));
+        _feedForwardNorm = Part(new LayerNormalization(epsilon: LayerNormEpsilon, name: Name + "/feedforward_layer_norm"), inputShape);
         TrackLayer(_attention, "self_attention");
         TrackLayer(_attentionNorm, "self_attention_layer_norm");
         TrackLayer(_intermediate, "feedforward_intermediate_dense");

@@ -43,6 +43,8 @@ public sealed class Bidirectional : Layer
     public RecurrentLayer Forward { get; }
     /// <summary>The copy running in the other direction.</summary>
     public RecurrentLayer Backward { get; }
+    /// <summary>How the two directions' outputs are combined: <c>"concat"</c> (default, doubling the features), <c>"sum"</c>,
+    /// <c>"mul"</c> or <c>"ave"</c> (Keras's <c>merge_mode</c>).</summary>
     public string MergeMode { get; }
 
     /// <inheritdoc/>

@@ -42,6 +42,8 @@ internal static class OnnxKernels
         ["Less"] = (x, a, o) => [x[0]!.lt(x[1]!)],
         ["Greater"] = (x, a, o) => [x[0]!.gt(x[1]!)],
         ["Not"] = (x, a, o) => [x[0]!.logical_not()],
+        ["And"] = (x, a, o) => [x[0]!.logical_and(x[1]!)],
+        ["Or"] = (x, a, o) => [x[0]!.logical_or(x[1]!)],
         ["Where"] = (x, a, o) => [where(x[0]!.to_type(ScalarType.Bool), x[1]!, x[2]!)],
         ["Clip"] = Clip,
         ["Cast"] = (x, a, o) => [x[0]!.to_type(Deepen.Onnx.OnnxTypes.ToScalarType((int)a.Int("to", 1)))],
@@ -73,6 +75,12 @@ internal static class OnnxKernels
         ["GlobalAveragePool"] = (x, a, o) => [x[0]!.mean(Enumerable.Range(2, (int)x[0]!.dim() - 2).Select(i => (long)i).ToArray(), true)],
         ["GlobalMaxPool"] = (x, a, o) => [x[0]!.amax(Enumerable.Range(2, (int)x[0]!.dim() - 2).Select(i => (long)i).ToArray(), true)],
         ["Pad"] = Pad,
+        ["TopK"] = TopK,
+        ["GatherElements"] = (x, a, o) => [x[0]!.gather(Axis(a.Int("axis", 0), x[0]!.dim()), Indices(x[1]!, x[0]!.shape[Axis(a.Int("axis", 0), x[0]!.dim())]))],
+        ["CumSum"] = CumSum,
+        ["RNN"] = OnnxRecurrentKernels.Rnn,
+        ["GRU"] = OnnxRecurrentKernels.Gru,
+        ["LSTM"] = OnnxRecurrentKernels.Lstm,
     };
 
     /// <summary>The supported op types, sorted.</summary>
@@ -149,6 +157,28 @@ internal static class OnnxKernels
 
     static long[] AxesOf(Tensor?[] x, OnnxAttributes a, int opset, int inputSince) =>
         opset >= inputSince ? (x.Length > 1 && x[1] is not null ? Longs(x[1]!) : Array.Empty<long>()) : a.Ints("axes") ?? Array.Empty<long>();
+
+    static Tensor Indices(Tensor indices, long size)
+    {
+        var i = indices.to_type(ScalarType.Int64);
+        return where(i.lt(0), i + size, i);
+    }
+
+    static Tensor[] TopK(Tensor?[] x, OnnxAttributes a, int o)
+    {
+        var t = x[0]!;
+        long k = o >= 10 ? Longs(x[1]!)[0] : a.Int("k", 1);
+        var (values, indices) = t.topk((int)k, (int)Axis(a.Int("axis", -1), t.dim()), a.Int("largest", 1) != 0, a.Int("sorted", 1) != 0);
+        return [values, indices];
+    }
+
+    static Tensor[] CumSum(Tensor?[] x, OnnxAttributes a, int o)
+    {
+        if (a.Int("exclusive", 0) != 0 || a.Int("reverse", 0) != 0)
+            throw new NotSupportedException("ONNX CumSum with exclusive=1 or reverse=1 is not supported.");
+        var t = x[0]!;
+        return [t.cumsum(Axis(Longs(x[1]!)[0], t.dim()))];
+    }
 
     static Tensor[] Unsqueeze(Tensor?[] x, OnnxAttributes a, int o)
     {
