@@ -33,6 +33,11 @@ internal sealed class KerasWeightLayout
     /// <summary>A transposed-convolution kernel stored (in, out, k…), Keras (k…, out, in).</summary>
     public static readonly KerasWeightLayout TransposedConvolution = Convolution;
 
+    /// <summary>A depthwise kernel stored (in·multiplier, 1, kh, kw) (LibTorch's grouped convolution), Keras (kh, kw, in, multiplier).</summary>
+    public static KerasWeightLayout Depthwise(int multiplier) => new(
+        t => t.reshape(t.shape[0] / multiplier, multiplier, t.shape[2], t.shape[3]).permute(2, 3, 0, 1),
+        (k, stored) => k.permute(2, 3, 0, 1).reshape(stored));
+
     /// <summary>An input projection stored (heads·dim, in), Keras (in, heads, dim).</summary>
     public static KerasWeightLayout HeadsIn(int heads) => new(t => t.t().reshape(t.shape[1], heads, t.shape[0] / heads),
         (k, torch) => k.reshape(torch[1], torch[0]).t());

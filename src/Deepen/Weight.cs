@@ -36,6 +36,22 @@ public sealed class Weight
     /// <summary>The number of scalars it holds.</summary>
     public long Count => Value.numel();
 
+    /// <summary>The penalty added to the training loss for this weight (Keras's <c>variable.regularizer</c>), or null.</summary>
+    public Regularizers.Regularizer? Regularizer { get; internal set; }
+    /// <summary>The projection applied after each optimizer step (Keras's <c>variable.constraint</c>), or null.</summary>
+    public Constraints.Constraint? Constraint { get; internal set; }
+
+    /// <summary>Replaces the value by <see cref="Constraint"/>(value), the value seen in Keras's layout.</summary>
+    internal void ApplyConstraint()
+    {
+        if (Constraint is null) return;
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var keras = Layout.ToKeras(Value.detach());
+        var constrained = Constraint.Call(keras);
+        Value.copy_(Layout.FromKeras(constrained.to(Value.dtype), Value.shape));
+    }
+
     /// <summary>How the stored (LibTorch) layout maps to Keras's; set by the layer that owns the weight.</summary>
     internal KerasWeightLayout Layout { get; set; } = KerasWeightLayout.Same;
 

@@ -12,6 +12,7 @@ public sealed class DependencyDirectionTests
     static readonly string[][] Layers =
     {
         new[] { "Utils" },
+        new[] { "Regularizers", "Constraints" },         // plain tensor functions that weights carry
         new[] { "" },                                   // the core: Backend, Shape, Weight, LayerConfig
         new[] { "Ops" },
         new[] { "Activations", "MixedPrecision" },

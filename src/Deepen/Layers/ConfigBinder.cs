@@ -67,6 +67,8 @@ internal static class ConfigBinder
             if (target == typeof(Shape))
                 return node is JsonArray s ? new Shape(s.Select(d => d!.GetValue<int>()).ToArray()) : new Shape(node.GetValue<int>());
             if (target == typeof(double[])) return node.AsArray().Select(d => d!.GetValue<double>()).ToArray();
+            if (target == typeof(Regularizers.Regularizer)) return Regularizers.Regularizer.FromJson(node);
+            if (target == typeof(Constraints.Constraint)) return Constraints.Constraint.FromJson(node);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
         {
@@ -78,5 +80,7 @@ internal static class ConfigBinder
     static string Describe(Type t) =>
         t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false"
         : t == typeof(string) ? "a string" : t == typeof(Size2) ? "an integer or [rows, cols]"
-        : t == typeof(Shape) ? "an array of positive integers" : t.Name;
+        : t == typeof(Shape) ? "an array of positive integers"
+        : t == typeof(Regularizers.Regularizer) ? "a regularizer name or {\"class_name\": ..., \"config\": {...}}"
+        : t == typeof(Constraints.Constraint) ? "a constraint name or {\"class_name\": ..., \"config\": {...}}" : t.Name;
 }

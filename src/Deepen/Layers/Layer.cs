@@ -174,6 +174,7 @@ public abstract partial class Layer
     {
         var c = new LayerConfig().Set("name", Name).Set("trainable", Trainable);
         if (InputShape is not null) c.Set("input_shape", InputShape);
+        if (ActivityRegularizer is not null) c.Set("activity_regularizer", ActivityRegularizer.ToJson());
         return c;
     }
 
@@ -185,13 +186,33 @@ public abstract partial class Layer
         ActivationName is not null ? Invoke(inputs, mask, training, logits: true)
             : mask is null ? Call(inputs, training) : Call(inputs, mask, training);
 
+    /// <summary>
+    /// The penalty on this layer's output added to the training loss (Keras's <c>activity_regularizer</c>): the
+    /// regularizer's value on each batch's output divided by the batch size. Set through the constructors that take
+    /// <c>activityRegularizer</c>.
+    /// </summary>
+    public Regularizers.Regularizer? ActivityRegularizer { get; protected init; }
+
     /// <summary>Adds a weight of torch layout <paramref name="shape"/>, filled by the named initializer.</summary>
-    protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true)
+    /// <param name="name">The weight's name.</param>
+    /// <param name="shape">Its shape in LibTorch's layout.</param>
+    /// <param name="initializer">The initializer's name.</param>
+    /// <param name="fanIn">Keras's fan-in.</param>
+    /// <param name="fanOut">Keras's fan-out.</param>
+    /// <param name="trainable">Whether the optimizer updates it.</param>
+    /// <param name="regularizer">Its penalty in the training loss, or null.</param>
+    /// <param name="constraint">Its projection after each optimizer step, or null.</param>
+    protected Weight AddWeight(string name, long[] shape, string initializer, long fanIn, long fanOut, bool trainable = true,
+        Regularizers.Regularizer? regularizer = null, Constraints.Constraint? constraint = null)
     {
         ParameterBudget.Claim(Name, name, shape);      // before the allocation: a size from a file may be absurd
         var t = empty(shape, ScalarType.Float32, Backend.Device);
         Initializers.Fill(t, initializer, fanIn, fanOut);
-        var w = new Weight(name, trainable ? new TorchSharp.Modules.Parameter(t, requires_grad: true) : t, trainable);
+        var w = new Weight(name, trainable ? new TorchSharp.Modules.Parameter(t, requires_grad: true) : t, trainable)
+        {
+            Regularizer = regularizer,
+            Constraint = constraint,
+        };
         _weights.Add(w);
         return w;
     }

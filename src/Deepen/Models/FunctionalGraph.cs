@@ -164,6 +164,12 @@ internal sealed class FunctionalGraph
                 values[step.Output] = layer.Call(xs, ms, training);
                 masks[step.Output] = layer.ComputeMask(xs, ms);
             }
+            if (layer.ActivityRegularizer is { } activity && ActivityLosses.Active)     // Keras: add_loss in Layer.__call__
+            {
+                var y = values[step.Output]!;
+                if (skip is not null && skip[step.Output]) y = Activations.Activations.Get(layer.FinalActivation)(y); // the penalty sees the activation's output
+                ActivityLosses.Add(ActivityLosses.Penalty(activity, y).MoveToOuterDisposeScope());
+            }
             if (captured is null && capture is not null && ReferenceEquals(layer, capture)) captured = values[step.Output];
         }
         var outputs = new Tensor[_outputSlots.Length];

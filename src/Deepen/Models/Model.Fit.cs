@@ -37,6 +37,7 @@ public partial class Model
         CheckEpochs(epochs, initialEpoch, verbose);
         Check.Positive(batchSize, nameof(batchSize));
         Check.Fraction(validationSplit, nameof(validationSplit));
+        CheckStatefulShuffle(shuffle);
         CheckSameLength(x, y, "x", "y");
         CheckFinite(x, "x");
         EnsureBuiltFor(x, "x");
@@ -199,5 +200,16 @@ public partial class Model
         if (count > 0)
             throw new ArgumentException(
                 $"Invalid value received for argument `{argument}`: it contains {count} NaN or infinite value(s). Expected finite numbers; clean or impute the data first.", argument);
+    }
+
+    /// <summary>
+    /// A stateful recurrent layer continues sample i of one batch with sample i of the next, which shuffled batches break:
+    /// Keras leaves <c>shuffle=False</c> to the user; Deepen refuses to shuffle such a model.
+    /// </summary>
+    void CheckStatefulShuffle(bool shuffle)
+    {
+        if (shuffle && Layers.OfType<Deepen.Layers.RecurrentLayer>().FirstOrDefault(l => l.Stateful) is { } layer)
+            throw new ArgumentException(
+                $"Invalid value received for argument `shuffle`. Layer \"{layer.Name}\" is stateful: each batch continues the sequences of the previous batch, which shuffling breaks. Expected shuffle: false. Received: shuffle=true", "shuffle");
     }
 }

@@ -171,7 +171,7 @@ internal sealed partial class OnnxExporter
                 if (c.Bias is not null) inputs.Add(Weight(n + "/bias", c.Bias.Value));
                 string y = _w.Node("Conv", n, inputs, Ints("kernel_shape", new long[] { c.KernelSize.Rows, c.KernelSize.Cols }),
                     Ints("strides", new long[] { c.Strides.Rows, c.Strides.Cols }), Ints("dilations", new long[] { c.DilationRate.Rows, c.DilationRate.Cols }),
-                    Ints("pads", new[] { top, left, bottom, right }));
+                    Ints("pads", new[] { top, left, bottom, right }), Int("group", c.Groups));
                 return Activation(ToNhwc(y, n), c.Activation, n);
             }
             case Conv1D c:
@@ -186,7 +186,7 @@ internal sealed partial class OnnxExporter
                 var inputs = new List<string> { Transpose(x[0], n, 0, 2, 1), Weight(n + "/kernel", c.Kernel.Value) };
                 if (c.Bias is not null) inputs.Add(Weight(n + "/bias", c.Bias.Value));
                 string y = _w.Node("Conv", n, inputs, Ints("kernel_shape", new long[] { c.KernelSize }), Ints("strides", new long[] { c.Strides }),
-                    Ints("dilations", new long[] { c.DilationRate }), Ints("pads", new[] { begin, end }));
+                    Ints("dilations", new long[] { c.DilationRate }), Ints("pads", new[] { begin, end }), Int("group", c.Groups));
                 return Activation(Transpose(y, n, 0, 2, 1), c.Activation, n);
             }
             case Pooling2D p:

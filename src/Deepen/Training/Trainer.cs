@@ -1,6 +1,7 @@
 using Deepen.Callbacks;
 using Deepen.Data;
 using Deepen.Distributed;
+using Deepen.Layers;
 using Deepen.Losses;
 using Deepen.Metrics;
 using Deepen.Models;
@@ -24,6 +25,12 @@ internal sealed class Trainer
     readonly double[] _lossWeights;
     readonly bool[] _fused;
     readonly string[] _prefixes;
+    bool? _hasRegularization, _hasConstraints;
+
+    /// <summary>Whether the built model has regularizers (their penalties join the loss); known once it is built.</summary>
+    bool Regularized => _model.Built && (_hasRegularization ??= _model.HasRegularization);
+    /// <summary>Whether the built model has constraints (applied after each optimizer step).</summary>
+    bool Constrained => _model.Built && (_hasConstraints ??= _model.HasConstraints);
 
     public Trainer(Model model)
     {
@@ -165,8 +172,9 @@ internal sealed class Trainer
         using var scope = NewDisposeScope();
         var xs = ToDevice(batch.Xs);
         var ys = ToDevice(batch.Ys!);
+        using var activity = ActivityLosses.Collect(Regularized);
         var outputs = _model.RunAll(xs, training: true, _fused);           // forward
-        var loss = TotalLoss(ys, outputs, batch, tally, classWeights, out var weights);   // loss
+        var loss = TotalLoss(ys, outputs, batch, tally, classWeights, out var weights);   // loss (with the regularization penalties)
         var optimizer = _model.Optimizer!;
         optimizer.ZeroGrad();
         if (loss.requires_grad)                                             // false when every weight is frozen
@@ -174,6 +182,7 @@ internal sealed class Trainer
             loss.backward();                                                // backward
             DataParallel.Current?.ReduceGradients(batch.Size); // Distributed: average the gradients over the global batch
             optimizer.Step();                                               // optimizer step
+            if (Constrained) _model.ApplyConstraints();                    // Keras: constraints after each update
         }
         tally.Total.Update(loss, batch.Size);
         using (no_grad()) UpdateMetrics(tally.Metrics!, ys, outputs, weights);
@@ -209,7 +218,9 @@ internal sealed class Trainer
             var weighted = _lossWeights[i] == 1 ? l : l * _lossWeights[i];
             total = total is null ? weighted : total + weighted;
         }
-        return total!;
+        // Keras's compute_loss: sum(model.losses) (weight and activity regularization) joins the total in training
+        // and evaluation alike, so the reported loss includes it; the per-output losses do not.
+        return Regularized ? total! + _model.RegularizationLoss() : total!;
     }
 
     void UpdateMetrics(List<Metric>[] metrics, IReadOnlyList<Tensor> ys, Tensor[] outputs, Tensor?[]? weights = null)
@@ -327,6 +338,7 @@ internal sealed class Trainer
                 if (tally.Metrics is null) Prepare(batch, tally, "x");
                 else _model.EnsureBuiltForInputs(batch.Xs, "x");
                 var ys = ToDevice(batch.Ys);
+                using var activity = ActivityLosses.Collect(Regularized);
                 var outputs = _model.RunAll(ToDevice(batch.Xs), training: false, _fused);
                 tally.Total.Update(TotalLoss(ys, outputs, null, tally, null), batch.Size);
                 UpdateMetrics(tally.Metrics!, ys, outputs);
@@ -385,6 +397,7 @@ internal sealed class Trainer
                     _model.EnsureBuiltForInputs(batch.Xs, "x");
                     bool scored = (withLoss || evaluate) && batch.Ys is not null && _losses.Length == n;
                     var skip = scored ? _fused : null;
+                    using var activity = ActivityLosses.Collect(Regularized && scored && evaluate);
                     var raw = _model.RunAll(ToDevice(batch.Xs), training: false, skip);
                     Tensor? perSample = null;
                     for (int i = 0; i < n; i++)

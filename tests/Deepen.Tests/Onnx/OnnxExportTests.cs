@@ -63,6 +63,24 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Grouped_convolutions_export_with_their_group_count()
+    {
+        Backend.SetRandomSeed(5);
+        using var dir = new TempDir();
+        using var image = new Sequential(new Layer[]
+        {
+            new Conv2D(6, (3, 3), padding: "same", groups: 3, inputShape: (9, 8, 3)),
+            new Conv2D(4, (2, 2), groups: 2, activation: "relu"),
+            new GlobalAveragePooling2D(),
+        }, name: "grouped_2d");
+        image.Build(image.InputShape!);
+        OnnxTestSupport.AssertExportMatches(image, dir.Path);
+        using var sequence = new Sequential(new Layer[] { new Conv1D(4, 3, padding: "causal", groups: 2, inputShape: (7, 4)), new Flatten() }, name: "grouped_1d");
+        sequence.Build(sequence.InputShape!);
+        OnnxTestSupport.AssertExportMatches(sequence, dir.Path);
+    }
+
+    [Fact]
     public void Sequence_layers_agree_with_OnnxRuntime()
     {
         Backend.SetRandomSeed(4);

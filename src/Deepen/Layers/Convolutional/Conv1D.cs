@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -23,13 +25,22 @@ public sealed class Conv1D : BaseConv
     /// <param name="dilationRate">Dilation; default 1.</param>
     /// <param name="kernelInitializer">Kernel initializer name.</param>
     /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="groups">Splits the input channels into this many groups, each convolved with filters / groups filters (Keras's <c>groups</c>).</param>
+    /// <param name="kernelRegularizer">The kernel's penalty in the loss, or null.</param>
+    /// <param name="biasRegularizer">The bias's penalty in the loss, or null.</param>
+    /// <param name="activityRegularizer">The output's penalty in the loss (divided by the batch size), or null.</param>
+    /// <param name="kernelConstraint">The kernel's projection after each optimizer step, or null.</param>
+    /// <param name="biasConstraint">The bias's projection after each optimizer step, or null.</param>
     /// <param name="name">Layer name.</param>
     /// <param name="inputShape">(steps, channels), for the first layer of a model.</param>
     public Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null,
         bool useBias = true, int dilationRate = 1, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null)
+        string biasInitializer = "zeros", int groups = 1, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        string? name = null, Shape? inputShape = null)
         : base(1, filters, Check.OneOf(padding, nameof(padding), "valid", "same", "causal"), activation, useBias, kernelInitializer,
-               biasInitializer, name, inputShape)
+               biasInitializer, name, inputShape, groups,
+               (kernelRegularizer, biasRegularizer, activityRegularizer), (kernelConstraint, biasConstraint))
     {
         KernelSize = Check.Positive(kernelSize, nameof(kernelSize));
         Strides = Check.Positive(strides, nameof(strides));
@@ -75,10 +86,11 @@ public sealed class Conv1D : BaseConv
         var x = FloatInputs(inputs).transpose(1, 2);                        // (N, L, C) → (N, C, L)
         if (_pad != (0, 0)) x = nn.functional.pad(x, new[] { _pad.Before, _pad.After });
         var (kernel, bias) = ComputeWeights();
-        var y = nn.functional.conv1d(x, kernel, bias, Strides, 0, DilationRate);
+        if (Groups > 1) x = x.contiguous();             // grouped convolutions of strided views: see DepthwiseConv2D.Depthwise
+        var y = nn.functional.conv1d(x, kernel, bias, Strides, 0, DilationRate, Groups);
         return y.transpose(1, 2).MoveToOuterDisposeScope();
     }
 
     private protected override LayerConfig SetGeometry(LayerConfig config) =>
-        config.Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding).Set("dilation_rate", DilationRate);
+        config.Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding).Set("dilation_rate", DilationRate).Set("groups", Groups);
 }

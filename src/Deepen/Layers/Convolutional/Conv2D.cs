@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,12 +26,21 @@ public sealed class Conv2D : BaseConv
     /// <param name="dilationRate">Dilation: an int or (rows, cols); default 1.</param>
     /// <param name="kernelInitializer">Kernel initializer name.</param>
     /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="groups">Splits the input channels into this many groups, each convolved with filters / groups filters (Keras's <c>groups</c>).</param>
+    /// <param name="kernelRegularizer">The kernel's penalty in the loss, or null.</param>
+    /// <param name="biasRegularizer">The bias's penalty in the loss, or null.</param>
+    /// <param name="activityRegularizer">The output's penalty in the loss (divided by the batch size), or null.</param>
+    /// <param name="kernelConstraint">The kernel's projection after each optimizer step, or null.</param>
+    /// <param name="biasConstraint">The bias's projection after each optimizer step, or null.</param>
     /// <param name="name">Layer name.</param>
     /// <param name="inputShape">(rows, cols, channels), for the first layer of a model.</param>
     public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, string padding = "valid", string? activation = null,
         bool useBias = true, Size2? dilationRate = null, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null)
-        : base(2, filters, Layers.Padding.Resolve(padding), activation, useBias, kernelInitializer, biasInitializer, name, inputShape)
+        string biasInitializer = "zeros", int groups = 1, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        string? name = null, Shape? inputShape = null)
+        : base(2, filters, Layers.Padding.Resolve(padding), activation, useBias, kernelInitializer, biasInitializer, name, inputShape, groups,
+               (kernelRegularizer, biasRegularizer, activityRegularizer), (kernelConstraint, biasConstraint))
     {
         KernelSize = (kernelSize ?? throw new ArgumentNullException(nameof(kernelSize))).Validate(nameof(kernelSize));
         Strides = (strides ?? 1).Validate(nameof(strides));
@@ -87,10 +98,11 @@ public sealed class Conv2D : BaseConv
             x = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, Strides.Rows), TensorIndex.Slice(null, null, Strides.Cols)];
             strides = new long[] { 1, 1 };
         }
-        var y = nn.functional.conv2d(x, kernel, bias, strides, pad, DilationRate.ToLongs());
+        if (Groups > 1) x = x.contiguous();             // grouped convolutions of channels-last views: see DepthwiseConv2D.Depthwise
+        var y = nn.functional.conv2d(x, kernel, bias, strides, pad, DilationRate.ToLongs(), Groups);
         return y.permute(0, 2, 3, 1).MoveToOuterDisposeScope();
     }
 
     private protected override LayerConfig SetGeometry(LayerConfig config) =>
-        config.Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding).Set("dilation_rate", DilationRate);
+        config.Set("kernel_size", KernelSize).Set("strides", Strides).Set("padding", Padding).Set("dilation_rate", DilationRate).Set("groups", Groups);
 }

@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,11 +21,23 @@ public sealed class Dense : Layer
     /// <param name="useBias">Whether to add a bias.</param>
     /// <param name="kernelInitializer">Kernel initializer name.</param>
     /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="kernelRegularizer">The kernel's penalty in the loss ("l1", "l2", a <see cref="Regularizer"/>), or null.</param>
+    /// <param name="biasRegularizer">The bias's penalty in the loss, or null.</param>
+    /// <param name="activityRegularizer">The output's penalty in the loss (divided by the batch size), or null.</param>
+    /// <param name="kernelConstraint">The kernel's projection after each optimizer step (e.g. <c>new MaxNorm(3)</c>), or null.</param>
+    /// <param name="biasConstraint">The bias's projection after each optimizer step, or null.</param>
     /// <param name="name">Layer name.</param>
     /// <param name="inputShape">Input shape, for the first layer of a model.</param>
     public Dense(int units, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", string? name = null, Shape? inputShape = null) : base(name, inputShape)
+        string biasInitializer = "zeros", Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        string? name = null, Shape? inputShape = null) : base(name, inputShape)
     {
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
         Units = Check.Positive(units, nameof(units));
         Activation = Activations.Activations.Resolve(activation);
         UseBias = useBias;
@@ -42,6 +56,15 @@ public sealed class Dense : Layer
     /// <summary>The bias initializer's name.</summary>
     public string BiasInitializer { get; }
 
+    /// <summary>The kernel's penalty in the loss, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>The bias's penalty in the loss, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>The kernel's constraint, or null.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>The bias's constraint, or null.</summary>
+    public Constraint? BiasConstraint { get; }
+
     /// <summary>The kernel, stored as [units, input features] (TorchSharp's layout).</summary>
     public Weight Kernel => _kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
     /// <summary>The bias [units], or null without one.</summary>
@@ -56,9 +79,11 @@ public sealed class Dense : Layer
     protected override void OnBuild(Shape inputShape)
     {
         int inFeatures = inputShape[-1];
-        _kernel = AddWeight("kernel", new long[] { Units, inFeatures }, KernelInitializer, inFeatures, Units);
+        _kernel = AddWeight("kernel", new long[] { Units, inFeatures }, KernelInitializer, inFeatures, Units,
+            regularizer: KernelRegularizer, constraint: KernelConstraint);
         _kernel.Layout = KerasWeightLayout.Transposed;
-        if (UseBias) _bias = AddWeight("bias", new long[] { Units }, BiasInitializer, inFeatures, Units);
+        if (UseBias) _bias = AddWeight("bias", new long[] { Units }, BiasInitializer, inFeatures, Units,
+            regularizer: BiasRegularizer, constraint: BiasConstraint);
     }
 
     /// <inheritdoc/>
@@ -84,5 +109,7 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override LayerConfig GetConfig() => base.GetConfig()
         .Set("units", Units).Set("activation", Activation).Set("use_bias", UseBias)
-        .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer);
+        .Set("kernel_initializer", KernelInitializer).Set("bias_initializer", BiasInitializer)
+        .Set("kernel_regularizer", KernelRegularizer?.ToJson()).Set("bias_regularizer", BiasRegularizer?.ToJson())
+        .Set("kernel_constraint", KernelConstraint?.ToJson()).Set("bias_constraint", BiasConstraint?.ToJson());
 }

@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -25,10 +27,14 @@ public sealed class Embedding : Layer
     /// <param name="embeddingsInitializer">Initializer name; Keras's default "uniform" draws from U(-0.05, 0.05).</param>
     /// <param name="maskZero">Whether id 0 is padding that downstream layers skip.</param>
     /// <param name="inputLength">Optional fixed sequence length (Keras 2's <c>input_length</c>); sets the input shape.</param>
+    /// <param name="embeddingsRegularizer">The table's penalty in the loss ("l2", a <see cref="Regularizer"/>), or null.</param>
+    /// <param name="activityRegularizer">The output's penalty in the loss (divided by the batch size), or null.</param>
+    /// <param name="embeddingsConstraint">The table's projection after each optimizer step, or null.</param>
     /// <param name="name">Layer name.</param>
     /// <param name="inputShape">Input shape, e.g. (200) for sequences of 200 ids, for the first layer of a model.</param>
     public Embedding(int inputDim, int outputDim, string embeddingsInitializer = "uniform", bool maskZero = false,
-        int? inputLength = null, string? name = null, Shape? inputShape = null)
+        int? inputLength = null, Regularizer? embeddingsRegularizer = null, Regularizer? activityRegularizer = null,
+        Constraint? embeddingsConstraint = null, string? name = null, Shape? inputShape = null)
         : base(name, inputShape ?? (inputLength is int n ? new Shape(Check.Positive(n, nameof(inputLength))) : null))
     {
         InputDim = Check.Positive(inputDim, nameof(inputDim));
@@ -36,6 +42,9 @@ public sealed class Embedding : Layer
         EmbeddingsInitializer = Initializers.Resolve(embeddingsInitializer, nameof(embeddingsInitializer));
         MaskZero = maskZero;
         InputLength = inputLength;
+        EmbeddingsRegularizer = embeddingsRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        EmbeddingsConstraint = embeddingsConstraint;
         if (maskZero && inputDim < 2)
             throw Check.Invalid(nameof(inputDim), inputDim, "at least 2 with maskZero=true (id 0 is reserved for padding)");
     }
@@ -50,13 +59,18 @@ public sealed class Embedding : Layer
     public bool MaskZero { get; }
     /// <summary>The fixed sequence length given (Keras 2's <c>input_length</c>), or null when none was given.</summary>
     public int? InputLength { get; }
+    /// <summary>The table's penalty in the loss, or null.</summary>
+    public Regularizer? EmbeddingsRegularizer { get; }
+    /// <summary>The table's constraint, or null.</summary>
+    public Constraint? EmbeddingsConstraint { get; }
 
     /// <summary>The table of vectors, [inputDim, outputDim] (the same layout in Keras and TorchSharp).</summary>
     public Weight Embeddings => _embeddings ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
 
     /// <inheritdoc/>
     protected override void OnBuild(Shape inputShape) =>
-        _embeddings = AddWeight("embeddings", new long[] { InputDim, OutputDim }, EmbeddingsInitializer, InputDim, OutputDim);
+        _embeddings = AddWeight("embeddings", new long[] { InputDim, OutputDim }, EmbeddingsInitializer, InputDim, OutputDim,
+            regularizer: EmbeddingsRegularizer, constraint: EmbeddingsConstraint);
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => new(inputShape.Append(OutputDim).ToArray());
@@ -97,7 +111,8 @@ public sealed class Embedding : Layer
     public override LayerConfig GetConfig()
     {
         var c = base.GetConfig().Set("input_dim", InputDim).Set("output_dim", OutputDim)
-            .Set("embeddings_initializer", EmbeddingsInitializer).Set("mask_zero", MaskZero);
+            .Set("embeddings_initializer", EmbeddingsInitializer).Set("mask_zero", MaskZero)
+            .Set("embeddings_regularizer", EmbeddingsRegularizer?.ToJson()).Set("embeddings_constraint", EmbeddingsConstraint?.ToJson());
         if (InputLength is int n) c.Set("input_length", n);
         return c;
     }

@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -35,14 +37,25 @@ public sealed class LSTM : RecurrentLayer
     /// <param name="returnSequences">Return every step's output.</param>
     /// <param name="returnState">Keras's return_state: read the states with <see cref="RecurrentLayer.CallWithState"/>.</param>
     /// <param name="goBackwards">Process the sequence backwards.</param>
+    /// <param name="stateful">Carry the final states of each batch into the next (Keras's <c>stateful</c>; see <see cref="RecurrentLayer.Stateful"/>).</param>
+    /// <param name="kernelRegularizer">The input kernel's penalty in the loss, or null.</param>
+    /// <param name="recurrentRegularizer">The recurrent kernel's penalty in the loss, or null.</param>
+    /// <param name="biasRegularizer">The bias's penalty in the loss, or null.</param>
+    /// <param name="activityRegularizer">The output's penalty in the loss (divided by the batch size), or null.</param>
+    /// <param name="kernelConstraint">The input kernel's projection after each optimizer step, or null.</param>
+    /// <param name="recurrentConstraint">The recurrent kernel's projection after each optimizer step, or null.</param>
+    /// <param name="biasConstraint">The bias's projection after each optimizer step, or null.</param>
     /// <param name="name">Layer name.</param>
     /// <param name="inputShape">(time, features), for the first layer of a model.</param>
     public LSTM(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal", string biasInitializer = "zeros",
         bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool returnState = false, bool goBackwards = false, string? name = null, Shape? inputShape = null)
+        bool returnState = false, bool goBackwards = false, bool stateful = false, Regularizer? kernelRegularizer = null, Regularizer? recurrentRegularizer = null,
+        Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null,
+        Constraint? recurrentConstraint = null, Constraint? biasConstraint = null, string? name = null, Shape? inputShape = null)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout,
-            returnSequences, returnState, goBackwards, name, inputShape)
+            returnSequences, returnState, goBackwards, name, inputShape, stateful,
+            (kernelRegularizer, recurrentRegularizer, biasRegularizer, activityRegularizer), (kernelConstraint, recurrentConstraint, biasConstraint))
     {
         RecurrentActivation = Activations.Activations.Resolve(recurrentActivation, nameof(recurrentActivation));
         _recurrentActivation = Activations.Activations.Get(RecurrentActivation);

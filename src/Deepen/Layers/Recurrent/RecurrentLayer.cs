@@ -1,3 +1,5 @@
+using Deepen.Constraints;
+using Deepen.Regularizers;
 using Deepen.Utils;
 using static TorchSharp.torch;
 
@@ -12,20 +14,32 @@ namespace Deepen.Layers;
 /// previous output (zeros before the first real step), so padding never changes the final output.
 /// <c>goBackwards</c> processes the sequence from the end and, with <c>returnSequences</c>, returns the outputs in
 /// that reversed order, as Keras does. <c>dropout</c> and <c>recurrentDropout</c> drop input and state features
-/// with one mask per sequence (Keras's variational dropout). Not supported: <c>stateful</c>, <c>unroll</c> (the loop is
-/// always a step loop), constants and nested cells.</para>
+/// with one mask per sequence (Keras's variational dropout). With <c>stateful</c> the final states of each batch are the
+/// initial states of the next (sample i of a batch continues sample i of the previous batch; see <see cref="Stateful"/>).
+/// Not supported: <c>unroll</c> (the loop is always a step loop), constants and nested cells.</para>
 /// <para>Autograd differentiates the composed steps; no hand-written backward pass is involved.</para>
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
     readonly Func<Tensor, Tensor> _activation;
     Weight? _kernel, _recurrentKernel, _bias;
+    Tensor[]? _states;                                                  // stateful: the last batch's final states, detached
 
     /// <summary>Stores the arguments common to all recurrent layers (see the concrete layers for their meaning).</summary>
     protected RecurrentLayer(int units, string? activation, bool useBias, string kernelInitializer,
         string recurrentInitializer, string biasInitializer, double dropout, double recurrentDropout,
-        bool returnSequences, bool returnState, bool goBackwards, string? name, Shape? inputShape) : base(name, inputShape)
+        bool returnSequences, bool returnState, bool goBackwards, string? name, Shape? inputShape, bool stateful = false,
+        (Regularizer? Kernel, Regularizer? Recurrent, Regularizer? Bias, Regularizer? Activity) regularizers = default,
+        (Constraint? Kernel, Constraint? Recurrent, Constraint? Bias) constraints = default) : base(name, inputShape)
     {
+        Stateful = stateful;
+        KernelRegularizer = regularizers.Kernel;
+        RecurrentRegularizer = regularizers.Recurrent;
+        BiasRegularizer = regularizers.Bias;
+        ActivityRegularizer = regularizers.Activity;
+        KernelConstraint = constraints.Kernel;
+        RecurrentConstraint = constraints.Recurrent;
+        BiasConstraint = constraints.Bias;
         Units = Check.Positive(units, nameof(units));
         Activation = Activations.Activations.Resolve(activation);
         _activation = Activations.Activations.Get(Activation);
@@ -67,6 +81,44 @@ public abstract class RecurrentLayer : Layer
     public bool GoBackwards { get; }
 
     /// <summary>
+    /// Keras's <c>stateful</c>: each call starts from the final states of the previous call (detached: gradients do not
+    /// flow across batches), so sample i of a batch continues sample i of the previous batch. As in Keras, every batch
+    /// must then have the same size (the first call fixes it; another size throws, naming both), and the data must not be
+    /// shuffled: <c>Fit</c> refuses <c>shuffle: true</c> for a model with a stateful layer (Keras leaves that to the
+    /// user). <see cref="ResetStates"/> starts over from zeros (and frees the batch size). Validation and prediction
+    /// batches run through the same states, as in Keras.
+    /// </summary>
+    public bool Stateful { get; }
+    /// <summary>The input kernel's penalty in the loss, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>The recurrent kernel's penalty in the loss, or null.</summary>
+    public Regularizer? RecurrentRegularizer { get; }
+    /// <summary>The bias's penalty in the loss, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>The input kernel's constraint, or null.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>The recurrent kernel's constraint, or null.</summary>
+    public Constraint? RecurrentConstraint { get; }
+    /// <summary>The bias's constraint, or null.</summary>
+    public Constraint? BiasConstraint { get; }
+
+    /// <summary>
+    /// Clears a stateful layer's states (Keras's <c>reset_state()</c> / <c>reset_states()</c>): the next call starts from
+    /// zeros, with any batch size.
+    /// </summary>
+    /// <example><code>
+    /// for (int epoch = 0; epoch &lt; 10; epoch++) { model.Fit(x, y, batchSize: 8, epochs: 1, shuffle: false); lstm.ResetStates(); }
+    /// </code></example>
+    public void ResetStates()
+    {
+        foreach (var s in _states ?? Array.Empty<Tensor>()) s.Dispose();
+        _states = null;
+    }
+
+    /// <summary>A stateful layer's current states (copies; LSTM: h then c), or null before the first call or after a reset.</summary>
+    public IReadOnlyList<Tensor>? States => _states?.Select(s => s.clone()).ToArray();
+
+    /// <summary>
     /// When true, masked steps output zeros instead of repeating the previous output (Keras's
     /// <c>zero_output_for_mask</c>; <see cref="Bidirectional"/> sets it for returnSequences).
     /// </summary>
@@ -97,12 +149,14 @@ public abstract class RecurrentLayer : Layer
     protected override void OnBuild(Shape inputShape)
     {
         int features = inputShape[1], width = Gates * Units;
-        _kernel = AddWeight("kernel", new long[] { width, features }, KernelInitializer, features, width);
-        _recurrentKernel = AddWeight("recurrent_kernel", new long[] { width, Units }, RecurrentInitializer, Units, width);
+        _kernel = AddWeight("kernel", new long[] { width, features }, KernelInitializer, features, width,
+            regularizer: KernelRegularizer, constraint: KernelConstraint);
+        _recurrentKernel = AddWeight("recurrent_kernel", new long[] { width, Units }, RecurrentInitializer, Units, width,
+            regularizer: RecurrentRegularizer, constraint: RecurrentConstraint);
         _kernel.Layout = _recurrentKernel.Layout = KerasWeightLayout.Transposed; // Keras: (features, gates·units), (units, gates·units)
         if (UseBias)
         {
-            _bias = AddWeight("bias", BiasShape, BiasInitializer, features, width);
+            _bias = AddWeight("bias", BiasShape, BiasInitializer, features, width, regularizer: BiasRegularizer, constraint: BiasConstraint);
             using var _ = no_grad();
             InitializeBias(_bias.Value);
         }
@@ -158,6 +212,15 @@ public abstract class RecurrentLayer : Layer
             throw new ArgumentException(
                 $"Layer \"{Name}\" expects initialState to hold {StateCount} tensor(s) of shape ({batch}, {Units}); received {initialState.Count} of shapes {string.Join(", ", initialState.Select(s => "(" + string.Join(", ", s.shape) + ")"))}.", nameof(initialState));
 
+        if (Stateful && initialState is null && _states is not null)
+        {
+            if (_states[0].shape[0] != batch)
+                throw new ArgumentException(
+                    $"Layer \"{Name}\" is stateful: its states hold a batch of {_states[0].shape[0]} sequences, but it received a batch of {batch}. " +
+                    "A stateful RNN needs the same batch size in every call (pass batchSize and make the number of samples a multiple of it), or call ResetStates() first.", nameof(inputs));
+            initialState = _states;
+        }
+
         using var scope = NewDisposeScope();
         var x = FloatInputs(inputs);
         if (training && Dropout > 0)
@@ -187,6 +250,12 @@ public abstract class RecurrentLayer : Layer
             if (ReturnSequences) outputs.Add(output);
         }
         var result = ReturnSequences ? stack(outputs, 1) : last;
+        if (Stateful)                                                   // Keras: the states variables are assigned the final states
+        {
+            var kept = states.Select(st => st.detach().clone().DetachFromDisposeScope()).ToArray();
+            foreach (var old in _states ?? Array.Empty<Tensor>()) old.Dispose();
+            _states = kept;
+        }
         // The output and the state h are often the same tensor; hand out separate handles so each can be disposed.
         var finalStates = states.Select(s => (ReferenceEquals(s, result) ? s.alias() : s).MoveToOuterDisposeScope()).ToArray();
         return new RecurrentOutput(result.MoveToOuterDisposeScope(), finalStates);
@@ -206,5 +275,9 @@ public abstract class RecurrentLayer : Layer
         .Set("units", Units).Set("activation", Activation).Set("use_bias", UseBias)
         .Set("kernel_initializer", KernelInitializer).Set("recurrent_initializer", RecurrentInitializer)
         .Set("bias_initializer", BiasInitializer).Set("dropout", Dropout).Set("recurrent_dropout", RecurrentDropout)
-        .Set("return_sequences", ReturnSequences).Set("return_state", ReturnState).Set("go_backwards", GoBackwards);
+        .Set("return_sequences", ReturnSequences).Set("return_state", ReturnState).Set("go_backwards", GoBackwards)
+        .Set("stateful", Stateful)
+        .Set("kernel_regularizer", KernelRegularizer?.ToJson()).Set("recurrent_regularizer", RecurrentRegularizer?.ToJson())
+        .Set("bias_regularizer", BiasRegularizer?.ToJson()).Set("kernel_constraint", KernelConstraint?.ToJson())
+        .Set("recurrent_constraint", RecurrentConstraint?.ToJson()).Set("bias_constraint", BiasConstraint?.ToJson());
 }
