@@ -38,25 +38,28 @@ public sealed class ImageTrainingData : TrainingData
         var size = new Size2(o.ImageSize.Height, o.ImageSize.Width);
         IReadOnlyList<string>? classes = null;
         DirectoryIterator TrainFlow() => Flow(() => o.Augment.Generator(o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: classes,
-            classMode: "sparse", batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
+            classMode: "sparse", interpolation: o.Interpolation, batchSize: o.BatchSize, shuffle: true, seed: o.Seed, subset: o.ValSplit > 0 ? "training" : null, strict: o.Strict,
             auditReport: auditPath, audit: audit, verbose: o.Verbose > 0), "--train");
         var train = TrainFlow();
         if (DataWarnings.ClassesWithImages(train, o.TrainDir) is { } kept) { classes = kept; train = TrainFlow(); }
         if (train.NumClasses < 2)
             throw new CliException(ExitCodes.BadInput, $"--train \"{o.TrainDir}\" has {train.NumClasses} class folder(s); a classifier needs at least 2 (one subfolder per class).");
         ImageFileIterator? validation = o.ValDir is not null
-            ? Flow(() => new ImageDataGenerator().FlowFromDirectory(o.ValDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
+            ? Flow(() => new ImageDataGenerator().FlowFromDirectory(o.ValDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse", interpolation: o.Interpolation,
                 batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--val")
             : o.ValSplit > 0
                 // The same audit as the training subset: both split the same kept files, so no image lands in both.
-                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
+                ? Flow(() => new ImageDataGenerator(validationSplit: o.ValSplit).FlowFromDirectory(o.TrainDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse", interpolation: o.Interpolation,
                     batchSize: o.BatchSize, shuffle: false, subset: "validation", auditReport: null, audit: audit, verbose: o.Verbose > 0), "--train")
                 : null;
         ImageFileIterator? test = o.TestDir is null ? null
-            : Flow(() => new ImageDataGenerator().FlowFromDirectory(o.TestDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse",
+            : Flow(() => new ImageDataGenerator().FlowFromDirectory(o.TestDir, size, o.ColorMode, classes: train.ClassNames, classMode: "sparse", interpolation: o.Interpolation,
                 batchSize: o.BatchSize, shuffle: false, auditReport: null, audit: EvaluationData.ReadableOnly, verbose: o.Verbose > 0), "--test");
         return new ImageTrainingData(train, validation, test);
     }
+
+    /// <summary>The training images' iterator (for tests: how they are read).</summary>
+    internal DirectoryIterator Train => _train;
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> ClassNames => _train.ClassNames;

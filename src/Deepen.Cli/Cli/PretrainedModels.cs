@@ -23,11 +23,11 @@ internal static class PretrainedModels
     /// <summary>Whether <paramref name="model"/> names a pretrained preset (image or text).</summary>
     public static bool IsPretrained(string model) => PretrainedPresets.IsImage(model) || PretrainedPresets.IsText(model);
 
-    /// <summary>The options of a pretrained image run: images resized to the base's input (224×224 RGB).</summary>
+    /// <summary>The options of a pretrained image run: images resized bilinearly to the base's input (224×224 RGB).</summary>
     public static TrainOptions ForImageBase(TrainOptions o)
     {
         var (h, w, mode) = PretrainedPresets.ImageInput;
-        return o with { ImageSize = (h, w), ColorMode = mode };
+        return o with { ImageSize = (h, w), ColorMode = mode, Interpolation = "bilinear" };
     }
 
     /// <summary>The checks of <c>--model</c>, <c>--fine-tune</c> and <c>--compare-scratch</c> that need no files (exit code 2).</summary>

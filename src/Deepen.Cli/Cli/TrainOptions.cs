@@ -17,6 +17,8 @@ public sealed record TrainOptions
     public (int Height, int Width) ImageSize { get; init; } = (150, 150);
     /// <summary><c>"rgb"</c> (default), <c>"grayscale"</c> or <c>"rgba"</c> (<c>--color-mode</c>).</summary>
     public string ColorMode { get; init; } = "rgb";
+    /// <summary>How images are resized to the image size: "nearest" (Keras's <c>flow_from_directory</c> default), or "bilinear" for pretrained bases, whose features suffer from blocky upscaling.</summary>
+    public string Interpolation { get; init; } = "nearest";
     /// <summary>The model preset name (such as <c>seed-cnn</c>, <c>small-cnn</c>, or with <see cref="Text"/> <c>text-lstm</c>,
     /// <c>text-transformer</c>, <c>text-bow</c>) or the path of a JSON model spec file (<c>--model</c>).</summary>
     public string Model { get; init; } = "seed-cnn";
