@@ -54,7 +54,7 @@ public sealed class Conv2D : BaseConv
     /// <summary>Dilation (rows, cols).</summary>
     public Size2 DilationRate { get; }
 
-    Size2 EffectiveKernel => new((KernelSize.Rows - 1) * DilationRate.Rows + 1, (KernelSize.Cols - 1) * DilationRate.Cols + 1);
+    Size2 EffectiveKernel => Layers.Padding.Dilated(KernelSize, DilationRate);
 
     /// <inheritdoc/>
     protected override void OnBuild(Shape inputShape)

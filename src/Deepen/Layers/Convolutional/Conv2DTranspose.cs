@@ -54,9 +54,7 @@ public sealed class Conv2DTranspose : BaseConv
                     $"`output_padding` must be strictly less than `strides` for all dimensions. Received: output_padding={op}, strides={Strides}", nameof(outputPadding));
             OutputPadding = op;
         }
-        if (Math.Max(Strides.Rows, Strides.Cols) > 1 && Math.Max(DilationRate.Rows, DilationRate.Cols) > 1)
-            throw new ArgumentException(
-                $"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides={Strides} and dilation_rate={DilationRate}", nameof(strides));
+        Layers.Padding.CheckStridesWithDilation(Strides, DilationRate);
     }
 
     /// <summary>Window size (rows, cols).</summary>

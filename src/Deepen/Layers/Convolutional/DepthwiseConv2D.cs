@@ -46,9 +46,7 @@ public sealed class DepthwiseConv2D : Layer
         Padding = Layers.Padding.Resolve(padding);
         DepthMultiplier = Check.Positive(depthMultiplier, nameof(depthMultiplier));
         DilationRate = (dilationRate ?? 1).Validate(nameof(dilationRate));
-        if (Math.Max(Strides.Rows, Strides.Cols) > 1 && Math.Max(DilationRate.Rows, DilationRate.Cols) > 1)
-            throw new ArgumentException(
-                $"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides={Strides} and dilation_rate={DilationRate}", nameof(strides));
+        Layers.Padding.CheckStridesWithDilation(Strides, DilationRate);
         Activation = Activations.Activations.Resolve(activation);
         UseBias = useBias;
         DepthwiseInitializer = Initializers.Resolve(depthwiseInitializer, nameof(depthwiseInitializer));
@@ -99,7 +97,7 @@ public sealed class DepthwiseConv2D : Layer
     /// <inheritdoc/>
     protected override int? ExpectedInputRank => 3;
 
-    Size2 EffectiveKernel => new((KernelSize.Rows - 1) * DilationRate.Rows + 1, (KernelSize.Cols - 1) * DilationRate.Cols + 1);
+    Size2 EffectiveKernel => Layers.Padding.Dilated(KernelSize, DilationRate);
 
     /// <inheritdoc/>
     protected override void OnBuild(Shape inputShape)

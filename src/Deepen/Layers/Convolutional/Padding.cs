@@ -27,4 +27,16 @@ internal static class Padding
             throw new ArgumentException(
                 $"Layer \"{layer}\": the window {kernel} is larger than the input {input.ToBatchString()} with padding=\"valid\". Use a smaller kernel/pool, padding=\"same\", or a larger input.");
     }
+
+    /// <summary>The window a kernel of <paramref name="kernel"/> covers with <paramref name="dilation"/>: (k − 1)·d + 1 per axis.</summary>
+    public static Size2 Dilated(Size2 kernel, Size2 dilation) =>
+        new((kernel.Rows - 1) * dilation.Rows + 1, (kernel.Cols - 1) * dilation.Cols + 1);
+
+    /// <summary>Keras's rule for 2-D convolutions: strides above 1 and a dilation above 1 cannot be combined.</summary>
+    public static void CheckStridesWithDilation(Size2 strides, Size2 dilation)
+    {
+        if (Math.Max(strides.Rows, strides.Cols) > 1 && Math.Max(dilation.Rows, dilation.Cols) > 1)
+            throw new ArgumentException(
+                $"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides={strides} and dilation_rate={dilation}", "strides");
+    }
 }

@@ -35,6 +35,8 @@ internal static class PyTorchStateDictFile
         }
         Hashtable table;
         try { table = PyTorchUnpickler.UnpickleStateDict(path); }
+        // TorchSharp.PyBridge's unpickler throws NotImplementedException for pickle content it does not read (an
+        // unknown opcode or class): for a user that is a file Deepen cannot read, reported as a FormatException.
         catch (NotImplementedException e) { throw new FormatException(e.Message, e); }
         var order = PickleKeyOrder.Order(path, table.Keys.Cast<object>().Select(k => k.ToString()!));
         return order.Select(k => (k, (Tensor)table[k]!)).ToList();
