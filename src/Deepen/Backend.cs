@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Deepen.Utils;
 using TorchSharp;
 
@@ -14,6 +15,12 @@ namespace Deepen;
 public static class Backend
 {
     static torch.Device? _device;
+
+    static Backend()
+    {
+        try { Nnpack.DisableWhenUnavailable(); }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or MarshalDirectiveException) { }   // best effort: only silences LibTorch's warnings
+    }
 
     /// <summary>
     /// The device new models are built on: CUDA when TorchSharp reports it (reference a TorchSharp CUDA package
