@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Deepen.Utils;
 using TorchSharp;
 
@@ -15,6 +16,65 @@ public static class Backend
 {
     static torch.Device? _device;
 
+    static Backend()
+    {
+        try { Nnpack.DisableWhenUnavailable(); }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or MarshalDirectiveException) { }   // best effort: only silences LibTorch's warnings
+        ApplyThreadPolicy();
+    }
+
+    const string ThreadsVariable = "DEEPEN_THREADS";
+    static int _localRanks = 1;
+    static string _threadsSource = "";
+
+    /// <summary>
+    /// The CPU cores this process may use: <see cref="Environment.ProcessorCount"/>, which .NET computes from the CPU
+    /// affinity mask and the cgroup CPU quota (a container limited to 2 CPUs on a 64-core host gets 2, where LibTorch
+    /// alone would start 64 threads), shared among the MPI ranks on this machine when started by <c>mpirun</c>.
+    /// LibTorch's intra-op threads and the image pipeline's decoding threads default to it.
+    /// </summary>
+    public static int Cores => Math.Max(1, Environment.ProcessorCount / _localRanks);
+
+    /// <summary>
+    /// LibTorch's threads by default: <c>DEEPEN_THREADS</c> when set, else <c>OMP_NUM_THREADS</c> when set (LibTorch
+    /// reads it), else <see cref="Cores"/>.
+    /// </summary>
+    static void ApplyThreadPolicy()
+    {
+        string? own = Environment.GetEnvironmentVariable(ThreadsVariable);
+        int n = 0;
+        if (!string.IsNullOrWhiteSpace(own)
+            && !(int.TryParse(own, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out n) && n > 0))
+            Console.Error.WriteLine($"warning: ignored {ThreadsVariable}={own}: expected a positive integer (LibTorch's threads).");   // a type initializer cannot report an error usefully
+        if (n > 0)
+        {
+            torch.set_num_threads(n);
+            _threadsSource = ThreadsVariable;
+        }
+        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"))) _threadsSource = "OMP_NUM_THREADS";
+        else
+        {
+            if (torch.get_num_threads() != Cores) torch.set_num_threads(Cores);
+            _threadsSource = "usable cores";
+        }
+    }
+
+    /// <summary>Shares the cores among <paramref name="localRanks"/> processes of one MPI job on this machine.</summary>
+    internal static void ShareCoresAmong(int localRanks)
+    {
+        _localRanks = Math.Max(1, localRanks);
+        if (_threadsSource == "usable cores") torch.set_num_threads(Cores);
+    }
+
+    /// <summary>
+    /// One line on the threads Deepen starts: LibTorch's intra-op threads and where that number came from, the image
+    /// pipeline's decoding threads, and the usable cores (for verbose output).
+    /// </summary>
+    public static string DescribeThreads(int? decoders = null) =>
+        $"Threads: {Cores} usable core(s) ({(_localRanks > 1 ? $"{Environment.ProcessorCount} shared by {_localRanks} MPI ranks on this machine" : "CPU affinity and cgroup quota")}) -> " +
+        $"LibTorch {Threads}{(_threadsSource == "usable cores" ? "" : $" (from {_threadsSource})")}" +
+        (decoders == 0 ? "" : $", image decoding {decoders ?? Cores}") + $". {ThreadsVariable}=N sets LibTorch's.";
+
     /// <summary>
     /// The device new models are built on: CUDA when TorchSharp reports it (reference a TorchSharp CUDA package
     /// instead of TorchSharp-cpu to get it), otherwise the CPU. Set it to choose explicitly.
@@ -25,7 +85,7 @@ public static class Backend
         set => _device = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>LibTorch's intra-op CPU threads (by default all cores LibTorch sees).</summary>
+    /// <summary>LibTorch's intra-op CPU threads (by default <see cref="Cores"/>, or <c>DEEPEN_THREADS</c> / <c>OMP_NUM_THREADS</c> when set).</summary>
     public static int Threads
     {
         get => torch.get_num_threads();

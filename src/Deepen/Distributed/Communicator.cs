@@ -146,8 +146,7 @@ public sealed class Communicator
             Console.Error.WriteLine($"error: rank {world.Rank} of {world.Size}: {(e.ExceptionObject as Exception)?.Message}");
             world.Abort(1);
         };
-        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
-            Backend.Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, localSize));   // the cores this process may use
+        Backend.ShareCoresAmong(localSize);       // LibTorch's and the decoders' threads: this rank's share of the cores
         world.AgreeOnSeed();
         return world;
     }

@@ -138,7 +138,7 @@ public static class DataAudit
     static FileFacts[] Inspect(IReadOnlyList<string> paths, bool fullDecode)
     {
         var facts = new FileFacts[paths.Count];
-        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = Backend.Cores },
             i => facts[i] = FileFacts.Of(paths[i], fullDecode));
         return facts;
     }

@@ -14,7 +14,7 @@ public sealed record PipelineOptions
     /// <summary>The defaults: one worker per processor, 4 batches ahead, no cache.</summary>
     public static PipelineOptions Default { get; } = new();
 
-    /// <summary>Decoding threads. Null: <see cref="Environment.ProcessorCount"/>.</summary>
+    /// <summary>Decoding threads. Null: <see cref="Backend.Cores"/> (the cores this process may use).</summary>
     public int? Workers { get; init; }
     /// <summary>Batches prepared ahead of the one being trained on (Keras's <c>max_queue_size</c>). Default 4.</summary>
     public int MaxQueueSize { get; init; } = 4;
@@ -31,7 +31,7 @@ public sealed record PipelineOptions
     /// </summary>
     public int WorkerNice { get; init; }
 
-    internal int WorkerCount => Workers ?? Environment.ProcessorCount;
+    internal int WorkerCount => Workers ?? Backend.Cores;
 
     internal PipelineOptions Validate()
     {
