@@ -39,6 +39,7 @@ internal static class HeadSolver
         double previous = double.PositiveInfinity;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
+            var before = parameters.Select(p => p.detach().clone()).ToList();
             solver.step(() =>
             {
                 solver.zero_grad();
@@ -48,6 +49,16 @@ internal static class HeadSolver
                 return total.detach().MoveToOuterDisposeScope();
             });
             var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
+            if (!(logs["loss"] <= previous))
+            {
+                // L-BFGS without a line search (TorchSharp has none) can overshoot: keep the last epoch's weights and stop.
+                using (no_grad()) for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(before[i]);
+                before.ForEach(t => t.Dispose());
+                if (epoch == 0) history.OnEpochEnd(0, new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0)));
+                if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####}; kept epoch {epoch}'s weights and stopped.");
+                break;
+            }
+            before.ForEach(t => t.Dispose());
             if (validation is { } v)
                 foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
             history.OnEpochEnd(epoch, logs);
@@ -55,7 +66,7 @@ internal static class HeadSolver
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Head epoch {epoch + 1}/{epochs} (L-BFGS, {IterationsPerEpoch} iterations): {string.Join(" - ", logs.Select(kv => $"{kv.Key}: {kv.Value:0.####}"))}"));
             double current = logs["loss"];
-            if (!double.IsFinite(current) || previous - current < Tolerance) break;
+            if (previous - current < Tolerance) break;
             previous = current;
         }
         return history;
