@@ -74,7 +74,7 @@ public sealed class ImageTrainingData : TrainingData
     public override Model BuildModel(TrainOptions o, Optimizer optimizer)
     {
         var shape = _train.ImageShape;
-        _pretrained = PretrainedModels.IsPretrained(o.Model) ? PretrainedModels.BuildImage(o.Model, _train.NumClasses, o.Verbose > 0) : null;
+        _pretrained = PretrainedModels.IsPretrained(o.Model) ? PretrainedModels.BuildImage(o.Model, _train.NumClasses, EvaluationData.ReadCount(_train), o.Verbose > 0) : null;
         var model = _pretrained?.Model ?? ModelPresets.Build(o.Model, (shape[0], shape[1], shape[2]), _train.NumClasses);
         model.ClassNames = _train.ClassNames.ToArray();
         model.Compile(optimizer, Loss, ["accuracy"],
@@ -86,7 +86,7 @@ public sealed class ImageTrainingData : TrainingData
     public override History Fit(Model model, TrainOptions o, List<Callback> callbacks) =>
         _pretrained is { } parts && PretrainedModels.TrainsOnFeatures(o)
             ? PretrainedModels.FitHead(parts, () => PretrainedModels.Features(_train, parts.Features),
-                _validation is null ? null : () => PretrainedModels.Features(_validation, parts.Features), Loss, o, callbacks)
+                _validation is null ? null : () => PretrainedModels.Features(_validation, parts.Features), Loss, o)
             : model.Fit(_train, epochs: o.Epochs, validationData: _validation, callbacks: callbacks, verbose: o.Verbose);
 
     /// <summary><c>--fine-tune N</c>'s second phase on the same data (see <see cref="PretrainedModels.FineTune"/>).</summary>

@@ -104,18 +104,18 @@ internal static class PretrainedModels
         finally { Directory.Delete(dir, recursive: true); }
     }
 
-    /// <summary>The frozen ResNet-18 with a new head, for <paramref name="classes"/> classes.</summary>
-    public static PretrainedPresets.Parts<Model> BuildImage(string model, int classes, bool verbose)
+    /// <summary>The frozen ResNet-18 with a new head, for <paramref name="classes"/> classes and <paramref name="trainingSamples"/> samples (its L2 penalty).</summary>
+    public static PretrainedPresets.Parts<Model> BuildImage(string model, int classes, int trainingSamples, bool verbose)
     {
         EnsureWeights(model, verbose);
-        return PretrainedPresets.BuildImageParts(model, classes);
+        return PretrainedPresets.BuildImageParts(model, classes, trainingSamples);
     }
 
-    /// <summary>The frozen MiniLM with a new head, for <paramref name="classes"/> classes.</summary>
-    public static PretrainedPresets.Parts<Sequential> BuildText(string model, int classes, bool verbose)
+    /// <summary>The frozen MiniLM with a new head, for <paramref name="classes"/> classes and <paramref name="trainingSamples"/> samples (its L2 penalty).</summary>
+    public static PretrainedPresets.Parts<Sequential> BuildText(string model, int classes, int trainingSamples, bool verbose)
     {
         EnsureWeights(model, verbose);
-        return PretrainedPresets.BuildTextParts(model, classes);
+        return PretrainedPresets.BuildTextParts(model, classes, trainingSamples: trainingSamples);
     }
 
     /// <summary>
@@ -154,23 +154,26 @@ internal static class PretrainedModels
 
     /// <summary>
     /// Trains <paramref name="parts"/>' head on the base's features of the training (and validation) data, computed
-    /// once (see <see cref="TrainsOnFeatures"/>); the head is the model's own layer, so the model is trained.
+    /// once (see <see cref="TrainsOnFeatures"/>), to the optimum of its L2-penalized loss with L-BFGS (<see cref="HeadSolver"/>;
+    /// an epoch is one L-BFGS step, and training stops early once the loss stops falling). The head is the model's own
+    /// layer, so the model is trained. The run's callbacks are not called: the head's epochs take milliseconds, and the
+    /// weights kept are the optimum's (the last epoch's).
     /// </summary>
     public static Training.History FitHead<TModel>(PretrainedPresets.Parts<TModel> parts, Func<(Tensor X, Tensor Y)> train,
-        Func<(Tensor X, Tensor Y)>? validation, string loss, TrainOptions o, List<Callbacks.Callback> callbacks) where TModel : Model
+        Func<(Tensor X, Tensor Y)>? validation, string loss, TrainOptions o) where TModel : Model
     {
         var clock = Stopwatch.StartNew();
         var (x, y) = train();
         var val = validation?.Invoke();
         if (o.Verbose > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Frozen base: computed its features once for {x.shape[0]} training{(val is null ? "" : $" and {val.Value.X.shape[0]} validation")} samples in {clock.Elapsed.TotalSeconds:F1}s (it runs in inference mode and no augmentation is on, so every epoch would compute the same ones); the head trains on them."));
+                $"Frozen base: computed its features once for {x.shape[0]} training{(val is null ? "" : $" and {val.Value.X.shape[0]} validation")} samples in {clock.Elapsed.TotalSeconds:F1}s (it runs in inference mode and no augmentation is on, so every epoch would compute the same ones); the head trains on them with L-BFGS, to the optimum of its loss (L2 penalty {(parts.Head.KernelRegularizer as Regularizers.L2)?.L2Factor ?? 0:G3} on its kernel)."));
         var head = new Sequential(new Layer[] { parts.Head }, name: "head_on_features");
         if (!head.Built) head.Build((int)x.shape[1]);
         head.Compile(CommonChecks.Optimizer(o.Optimizer, o.LearningRate), loss, ["accuracy"]);
         try
         {
-            return head.Fit(x, y, epochs: o.Epochs, batchSize: o.BatchSize, validationData: val, shuffle: true, callbacks: callbacks, verbose: o.Verbose);
+            return HeadSolver.Fit(head, loss, x, y, val, o.Epochs, o.BatchSize, o.Verbose);
         }
         finally
         {

@@ -82,7 +82,7 @@ public sealed class TextTrainingData : TrainingData
     {
         if (PretrainedModels.IsPretrained(o.Model))
         {
-            _pretrained = PretrainedModels.BuildText(o.Model, ClassNames.Count, o.Verbose > 0);
+            _pretrained = PretrainedModels.BuildText(o.Model, ClassNames.Count, _train.Count, o.Verbose > 0);
             var pretrained = _pretrained.Model;
             pretrained.ClassNames = ClassNames.ToArray();
             pretrained.Compile(optimizer, Loss, ["accuracy"]);
@@ -106,7 +106,7 @@ public sealed class TextTrainingData : TrainingData
     public override History Fit(Model model, TrainOptions o, List<Callback> callbacks) =>
         _pretrained is { } parts && Tokenizer is { } tokenizer
             ? PretrainedModels.FitHead(parts, () => PretrainedModels.Features(_train, tokenizer, parts.Features, o.BatchSize),
-                _validation is null ? null : () => PretrainedModels.Features(_validation, tokenizer, parts.Features, o.BatchSize), Loss, o, callbacks)
+                _validation is null ? null : () => PretrainedModels.Features(_validation, tokenizer, parts.Features, o.BatchSize), Loss, o)
             : model.Fit(_train, epochs: o.Epochs, validationData: _validation, callbacks: callbacks, verbose: o.Verbose);
 
     Applications.WordPieceTokenizer? Tokenizer => _pretrained?.Model.Layers[0] as Applications.WordPieceTokenizer;

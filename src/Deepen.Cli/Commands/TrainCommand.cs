@@ -23,7 +23,7 @@ public static class TrainCommand
                 result.AddError($"Invalid value for --color-mode: \"{value}\". Expected rgb, grayscale or rgba.");
         });
         var model = new Option<string>("--model") { Description = "seed-cnn (the seed's 4-conv CNN; the default for images of 46x46 and larger), small-cnn (the default for smaller images), resnet18 (pretrained on ImageNet, frozen, new head; images resized to 224x224 RGB), or a JSON model spec file; with --text: text-lstm (default), text-transformer, text-bow or minilm (pretrained all-MiniLM-L6-v2 sentence encoder, frozen, new head).", DefaultValueFactory = _ => "seed-cnn" };
-        var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs. With --model resnet18 or minilm (no --augment), the new head trains on the frozen base's features with L-BFGS: at most this many steps of 20 iterations, stopping once its loss stops falling.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Images per gradient step.", DefaultValueFactory = _ => 32 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop.", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the optimizer's Keras default)." };

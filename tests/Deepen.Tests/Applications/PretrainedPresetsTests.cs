@@ -36,4 +36,14 @@ public class PretrainedPresetsTests
         Assert.All(model.Layers.OfType<BatchNormalization>(), bn => Assert.False(bn.Trainable));   // inference mode, as Keras's guide
         Assert.Contains("--fine-tune", Assert.Throws<ArgumentException>(() => PretrainedPresets.FineTune(model, 99)).Message);
     }
+
+    [Fact]
+    public void The_heads_L2_penalty_is_scikit_learns_default_logistic_regression_sized_by_the_training_samples()
+    {
+        // sklearn: C·Σ loss + ½‖W‖² with C = 1; divided by n, Keras's mean loss + l2·‖W‖² with l2 = 1/(2n).
+        Assert.Equal(0.005, PretrainedPresets.HeadL2(100), 12);
+        Assert.Equal(1.0 / 64, PretrainedPresets.HeadL2(32), 12);
+        var e = Assert.Throws<ArgumentException>(() => PretrainedPresets.HeadL2(0));
+        Assert.Contains("trainingSamples=0", e.Message);
+    }
 }

@@ -24,6 +24,7 @@ public class PretrainedModelsTests
         Assert.Contains("ResNet-18 pretrained on ImageNet", result.Out);                       // the console says which base
         Assert.Contains("learning rate 1E-05", result.Out);                                     // Adam 1e-3 → 1e-5, as Keras's guide
         Assert.Contains("small-cnn", result.Out);                                               // the comparison table
+        Assert.Contains("with L-BFGS", result.Out);                                             // the head is solved on the features
 
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         var m = metrics.RootElement;
@@ -45,6 +46,8 @@ public class PretrainedModelsTests
         foreach (var conv in model.Layers.OfType<Conv2D>())
             Assert.True(conv.Trainable == lastBlockConvs.Contains(conv), $"{conv.Name}: trainable={conv.Trainable}");
         Assert.All(model.Layers.OfType<BatchNormalization>(), bn => Assert.False(bn.Trainable));
+        var head = Assert.IsType<Dense>(model.Layers.Single(l => l.Name == "head"));
+        Assert.Equal(1.0 / (2 * 4), Assert.IsType<Deepen.Regularizers.L2>(head.KernelRegularizer).L2Factor, 12);   // 4 training images; saved and loaded
         using var x = rand(2, 224, 224, 3) * 255;
         using var p = model.Predict(x);
         Assert.Equal(new long[] { 2, 1 }, p.shape);                                             // two classes: one sigmoid unit
@@ -70,6 +73,8 @@ public class PretrainedModelsTests
         using var model = Model.Load(Path.Combine(output, "model.deepen"));
         Assert.IsType<Deepen.Applications.WordPieceTokenizer>(model.Layers[0]);
         Assert.IsType<Deepen.Applications.SentenceEncoder>(model.Layers[1]);
+        var head = Assert.IsType<Dense>(model.Layers[^1]);
+        Assert.Equal(1.0 / (2 * 4), Assert.IsType<Deepen.Regularizers.L2>(head.KernelRegularizer).L2Factor, 12);   // 4 training mails
         using var p = model.Predict(new[] { File.ReadAllText(text) });
         double expected = p.data<float>()[0];
 

@@ -1,0 +1,50 @@
+using Deepen.Cli;
+using Deepen.Layers;
+using Deepen.Losses;
+using Deepen.Models;
+using Deepen.Regularizers;
+using static TorchSharp.torch;
+
+namespace Deepen.Tests.Cli;
+
+/// <summary>
+/// The pretrained presets' head on fixed features (<see cref="HeadSolver"/>): an L2-penalized logistic regression,
+/// solved with L-BFGS. Its loss is strictly convex, so the optimum is the one point where the gradient of the loss
+/// plus the penalty vanishes: the test checks that condition, not a number read off a run.
+/// </summary>
+public class HeadSolverTests
+{
+    [Theory]
+    [InlineData(3, "softmax", "sparse_categorical_crossentropy")]
+    [InlineData(2, "sigmoid", "binary_crossentropy")]
+    public void The_head_stops_at_the_optimum_of_its_penalized_loss_where_the_gradient_vanishes(int classes, string activation, string loss)
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(11);
+        int n = 80, d = 6;
+        var x = randn(new long[] { n, d }, generator: g) * 3;                    // features of uneven scale, as a base's
+        var truth = randn(new long[] { d, classes }, generator: g);
+        var noisy = x.matmul(truth) + 2 * randn(new long[] { n, classes }, generator: g);   // not separable
+        var y = classes == 2 ? (noisy[.., 0] > noisy[.., 1]).to(ScalarType.Float32).unsqueeze(1) : noisy.argmax(1);
+        var head = new Sequential(new Layer[] { new Dense(classes == 2 ? 1 : classes, activation: activation, kernelRegularizer: new L2(1.0 / (2 * n))) });
+        head.Build(d);
+        head.Compile("adam", loss, ["accuracy"]);
+
+        var history = HeadSolver.Fit(head, loss, x, y, validation: (x, y), epochs: 50, batchSize: 32, verbose: 0);
+
+        Assert.InRange(history.Epochs.Count, 2, 49);                             // stopped once the loss stopped falling
+        var losses = history["loss"];
+        for (int i = 1; i < losses.Count; i++) Assert.True(losses[i] <= losses[i - 1] + 1e-6, $"the loss rose at epoch {i + 1}: {losses[i - 1]} → {losses[i]}");
+        Assert.Equal(losses[^1], history["val_loss"][^1], 5);                   // validation on the same samples: the same loss
+
+        var total = LossRegistry.Get(loss).Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
+        Assert.Equal(losses[^1], total.item<float>(), 4);                       // the history's loss is loss + penalty, as Fit's
+        foreach (var w in head.TrainableWeights) w.Value.grad?.zero_();
+        total.backward();
+        foreach (var w in head.TrainableWeights)
+        {
+            double largest = w.Value.grad!.abs().max().item<float>();
+            Assert.True(largest < 1e-4, $"{w.Name}: gradient {largest} at the end (expected about 0 at the optimum)");
+        }
+    }
+}
