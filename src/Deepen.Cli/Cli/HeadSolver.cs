@@ -24,6 +24,9 @@ internal static class HeadSolver
     /// <summary>The epoch's loss decrease below which the optimum is reached and training stops.</summary>
     public const double Tolerance = 1e-7;
 
+    /// <summary>How many times an overshooting step is retried with half the step size before training stops.</summary>
+    public const int MaxRestarts = 8;
+
     /// <summary>
     /// Minimizes <paramref name="head"/>'s compiled loss plus its regularization penalties on (<paramref name="x"/>,
     /// <paramref name="y"/>): at most <paramref name="epochs"/> L-BFGS steps of <see cref="IterationsPerEpoch"/>
@@ -34,40 +37,64 @@ internal static class HeadSolver
     {
         var objective = LossRegistry.Get(loss);
         var parameters = head.TrainableWeights.Select(w => (Parameter)w.Value).ToList();
-        using var solver = optim.LBFGS(parameters, lr: 1, max_iter: IterationsPerEpoch);
+        double rate = 1;
+        var solver = optim.LBFGS(parameters, lr: rate, max_iter: IterationsPerEpoch);
         var history = new History();
         double previous = double.PositiveInfinity;
-        for (int epoch = 0; epoch < epochs; epoch++)
+        int recorded = 0, restarts = 0;
+        try
         {
-            var before = parameters.Select(p => p.detach().clone()).ToList();
-            solver.step(() =>
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
-                solver.zero_grad();
-                using var scope = NewDisposeScope();
-                var total = objective.Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
-                total.backward();
-                return total.detach().MoveToOuterDisposeScope();
-            });
-            var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
-            if (!(logs["loss"] <= previous))
-            {
-                // L-BFGS without a line search (TorchSharp has none) can overshoot: keep the last epoch's weights and stop.
-                using (no_grad()) for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(before[i]);
+                var before = parameters.Select(p => p.detach().clone()).ToList();
+                solver.step(() =>
+                {
+                    solver.zero_grad();
+                    using var scope = NewDisposeScope();
+                    var total = objective.Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
+                    total.backward();
+                    return total.detach().MoveToOuterDisposeScope();
+                });
+                var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
+                if (!(logs["loss"] <= previous))
+                {
+                    // L-BFGS without a line search (TorchSharp has none) can overshoot: go back to the last epoch's weights
+                    // and restart it with half the step and a fresh curvature history (a backtracking line search by hand).
+                    using (no_grad()) for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(before[i]);
+                    before.ForEach(t => t.Dispose());
+                    if (++restarts > MaxRestarts)
+                    {
+                        if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####} after {MaxRestarts} step halvings; kept the last weights and stopped.");
+                        break;
+                    }
+                    rate /= 2;
+                    solver.Dispose();
+                    solver = optim.LBFGS(parameters, lr: rate, max_iter: IterationsPerEpoch);
+                    if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####}; went back and restarted L-BFGS with step {rate:G3}.");
+                    continue;
+                }
                 before.ForEach(t => t.Dispose());
-                if (epoch == 0) history.OnEpochEnd(0, new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0)));
-                if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####}; kept epoch {epoch}'s weights and stopped.");
-                break;
+                if (validation is { } v)
+                    foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
+                history.OnEpochEnd(recorded++, logs);
+                if (verbose > 0)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"Head epoch {epoch + 1}/{epochs} (L-BFGS, {IterationsPerEpoch} iterations): {string.Join(" - ", logs.Select(kv => $"{kv.Key}: {kv.Value:0.####}"))}"));
+                double current = logs["loss"];
+                if (previous - current < Tolerance) break;
+                previous = current;
             }
-            before.ForEach(t => t.Dispose());
-            if (validation is { } v)
-                foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
-            history.OnEpochEnd(epoch, logs);
-            if (verbose > 0)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Head epoch {epoch + 1}/{epochs} (L-BFGS, {IterationsPerEpoch} iterations): {string.Join(" - ", logs.Select(kv => $"{kv.Key}: {kv.Value:0.####}"))}"));
-            double current = logs["loss"];
-            if (previous - current < Tolerance) break;
-            previous = current;
+            if (recorded == 0)
+            {
+                var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
+                if (validation is { } v)
+                    foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
+                history.OnEpochEnd(0, logs);
+            }
+        }
+        finally
+        {
+            solver.Dispose();
         }
         return history;
     }

@@ -3,6 +3,7 @@ using Deepen.Layers;
 using Deepen.Losses;
 using Deepen.Models;
 using Deepen.Regularizers;
+using Deepen.Training;
 using static TorchSharp.torch;
 
 namespace Deepen.Tests.Cli;
@@ -46,5 +47,36 @@ public class HeadSolverTests
             double largest = w.Value.grad!.abs().max().item<float>();
             Assert.True(largest < 1e-4, $"{w.Name}: gradient {largest} at the end (expected about 0 at the optimum)");
         }
+    }
+
+    /// <summary>
+    /// TorchSharp's L-BFGS has no line search, so on badly scaled features a step can overshoot (here the loss jumps from
+    /// about 6 to about 150 in the second step). The solver goes back to the last weights and restarts with half the step:
+    /// the recorded loss never rises, and the head it returns is the best point reached, not the overshoot.
+    /// </summary>
+    [Fact]
+    public void An_overshooting_step_is_undone_and_retried_with_half_the_step()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(5);
+        int n = 60, d = 20, classes = 3;
+        var x = randn(new long[] { n, d }, generator: g) * 30;
+        var y = x.matmul(randn(new long[] { d, classes }, generator: g)).argmax(1);
+        var head = new Sequential(new Layer[] { new Dense(classes, activation: "softmax", kernelRegularizer: new L2(1.0 / (2 * n))) });
+        head.Build(d);
+        head.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        History history;
+        try { history = HeadSolver.Fit(head, "sparse_categorical_crossentropy", x, y, validation: null, epochs: 60, batchSize: 32, verbose: 1); }
+        finally { Console.SetOut(console); }
+
+        Assert.Contains("went back and restarted L-BFGS with step 0.5", output.ToString());
+        var losses = history["loss"];
+        Assert.True(losses.Count >= 2, output.ToString());                      // progress after the restart, not a stop
+        for (int i = 1; i < losses.Count; i++) Assert.True(losses[i] < losses[i - 1], $"the loss did not fall at epoch {i + 1}: {losses[i - 1]} → {losses[i]}");
+        var total = LossRegistry.Get("sparse_categorical_crossentropy").Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
+        Assert.Equal(losses[^1], total.item<float>(), 3);                       // the weights kept are the last recorded ones
     }
 }
