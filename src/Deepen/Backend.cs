@@ -25,7 +25,7 @@ public static class Backend
 
     const string ThreadsVariable = "DEEPEN_THREADS";
     static int _localRanks = 1;
-    static string _threadsSource = "";
+    static string? _threadsOverride;      // the variable that set LibTorch's threads; null: Cores
 
     /// <summary>
     /// The CPU cores this process may use: <see cref="Environment.ProcessorCount"/>, which .NET computes from the CPU
@@ -49,31 +49,27 @@ public static class Backend
         if (n > 0)
         {
             torch.set_num_threads(n);
-            _threadsSource = ThreadsVariable;
+            _threadsOverride = ThreadsVariable;
         }
-        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"))) _threadsSource = "OMP_NUM_THREADS";
-        else
-        {
-            if (torch.get_num_threads() != Cores) torch.set_num_threads(Cores);
-            _threadsSource = "usable cores";
-        }
+        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"))) _threadsOverride = "OMP_NUM_THREADS";
+        else if (torch.get_num_threads() != Cores) torch.set_num_threads(Cores);
     }
 
     /// <summary>Shares the cores among <paramref name="localRanks"/> processes of one MPI job on this machine.</summary>
     internal static void ShareCoresAmong(int localRanks)
     {
         _localRanks = Math.Max(1, localRanks);
-        if (_threadsSource == "usable cores") torch.set_num_threads(Cores);
+        if (_threadsOverride is null) torch.set_num_threads(Cores);
     }
 
     /// <summary>
     /// One line on the threads Deepen starts: LibTorch's intra-op threads and where that number came from, the image
-    /// pipeline's decoding threads, and the usable cores (for verbose output).
+    /// pipeline's decoding threads (when <paramref name="imageDecoding"/>), and the usable cores (for verbose output).
     /// </summary>
-    public static string DescribeThreads(int? decoders = null) =>
+    public static string DescribeThreads(bool imageDecoding = true) =>
         $"Threads: {Cores} usable core(s) ({(_localRanks > 1 ? $"{Environment.ProcessorCount} shared by {_localRanks} MPI ranks on this machine" : "CPU affinity and cgroup quota")}) -> " +
-        $"LibTorch {Threads}{(_threadsSource == "usable cores" ? "" : $" (from {_threadsSource})")}" +
-        (decoders == 0 ? "" : $", image decoding {decoders ?? Cores}") + $". {ThreadsVariable}=N sets LibTorch's.";
+        $"LibTorch {Threads}{(_threadsOverride is null ? "" : $" (from {_threadsOverride})")}" +
+        (imageDecoding ? $", image decoding {Cores}" : "") + $". {ThreadsVariable}=N sets LibTorch's.";
 
     /// <summary>
     /// The device new models are built on: CUDA when TorchSharp reports it (reference a TorchSharp CUDA package

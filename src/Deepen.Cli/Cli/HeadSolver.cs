@@ -42,41 +42,49 @@ internal static class HeadSolver
         var history = new History();
         double previous = double.PositiveInfinity;
         int recorded = 0, restarts = 0;
+        Dictionary<string, double> TrainingLogs() => new(head.Evaluate(x, y, batchSize, verbose: 0));
+        Dictionary<string, double> WithValidation(Dictionary<string, double> logs)
+        {
+            if (validation is { } v)
+                foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
+            return logs;
+        }
         try
         {
             for (int epoch = 0; epoch < epochs; epoch++)
             {
                 var before = parameters.Select(p => p.detach().clone()).ToList();
-                solver.step(() =>
+                Dictionary<string, double> logs;
+                try
                 {
-                    solver.zero_grad();
-                    using var scope = NewDisposeScope();
-                    var total = objective.Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
-                    total.backward();
-                    return total.detach().MoveToOuterDisposeScope();
-                });
-                var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
-                if (!(logs["loss"] <= previous))
-                {
-                    // L-BFGS without a line search (TorchSharp has none) can overshoot: go back to the last epoch's weights
-                    // and restart it with half the step and a fresh curvature history (a backtracking line search by hand).
-                    using (no_grad()) for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(before[i]);
-                    before.ForEach(t => t.Dispose());
-                    if (++restarts > MaxRestarts)
+                    solver.step(() =>
                     {
-                        if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####} after {MaxRestarts} step halvings; kept the last weights and stopped.");
-                        break;
+                        solver.zero_grad();
+                        using var scope = NewDisposeScope();
+                        var total = objective.Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
+                        total.backward();
+                        return total.detach().MoveToOuterDisposeScope();
+                    });
+                    logs = TrainingLogs();
+                    if (!(logs["loss"] <= previous))
+                    {
+                        // L-BFGS without a line search (TorchSharp has none) can overshoot: go back to the last epoch's weights
+                        // and restart it with half the step and a fresh curvature history (a backtracking line search by hand).
+                        using (no_grad()) for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(before[i]);
+                        if (++restarts > MaxRestarts)
+                        {
+                            if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####} after {MaxRestarts} step halvings; kept the last weights and stopped.");
+                            break;
+                        }
+                        rate /= 2;
+                        solver.Dispose();
+                        solver = optim.LBFGS(parameters, lr: rate, max_iter: IterationsPerEpoch);
+                        if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####}; went back and restarted L-BFGS with step {rate:G3}.");
+                        continue;
                     }
-                    rate /= 2;
-                    solver.Dispose();
-                    solver = optim.LBFGS(parameters, lr: rate, max_iter: IterationsPerEpoch);
-                    if (verbose > 0) Console.WriteLine($"Head epoch {epoch + 1}: the loss rose to {logs["loss"]:0.####}; went back and restarted L-BFGS with step {rate:G3}.");
-                    continue;
                 }
-                before.ForEach(t => t.Dispose());
-                if (validation is { } v)
-                    foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
-                history.OnEpochEnd(recorded++, logs);
+                finally { before.ForEach(t => t.Dispose()); }
+                history.OnEpochEnd(recorded++, WithValidation(logs));
                 if (verbose > 0)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"Head epoch {epoch + 1}/{epochs} (L-BFGS, {IterationsPerEpoch} iterations): {string.Join(" - ", logs.Select(kv => $"{kv.Key}: {kv.Value:0.####}"))}"));
@@ -84,13 +92,7 @@ internal static class HeadSolver
                 if (previous - current < Tolerance) break;
                 previous = current;
             }
-            if (recorded == 0)
-            {
-                var logs = new Dictionary<string, double>(head.Evaluate(x, y, batchSize, verbose: 0));
-                if (validation is { } v)
-                    foreach (var (k, value) in head.Evaluate(v.X, v.Y, batchSize, verbose: 0)) logs["val_" + k] = value;
-                history.OnEpochEnd(0, logs);
-            }
+            if (recorded == 0) history.OnEpochEnd(0, WithValidation(TrainingLogs()));   // not one step lowered the loss: the starting point's
         }
         finally
         {

@@ -23,7 +23,7 @@ public static class TrainRun
         if (!o.Text) ModelPresets.CheckExists(o.Model);
         using var run = RunFolder.Open(o);                                // locked, stale outputs cleared (kept with --resume)
         if (o.ModelChoice is not null && o.Verbose > 0) Console.WriteLine(o.ModelChoice);
-        if (o.Verbose > 0) Console.WriteLine(Backend.DescribeThreads(o.Text ? 0 : null));
+        if (o.Verbose > 0) Console.WriteLine(Backend.DescribeThreads(imageDecoding: !o.Text));
         var scratch = o.CompareScratch ? ScratchComparison.Run(o) : null;  // the scratch model first, at the data's own size
         bool pretrained = PretrainedModels.IsPretrained(o.Model);
         if (pretrained)
