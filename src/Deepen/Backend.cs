@@ -64,12 +64,13 @@ public static class Backend
 
     /// <summary>
     /// One line on the threads Deepen starts: LibTorch's intra-op threads and where that number came from, the image
-    /// pipeline's decoding threads (when <paramref name="imageDecoding"/>), and the usable cores (for verbose output).
+    /// pipeline's decoding threads (when <paramref name="imageDecoding"/>), the usable cores, and whether LibTorch's idle
+    /// OpenMP threads sleep (Deepen's default, <c>OMP_WAIT_POLICY=PASSIVE</c>) or spin (for verbose output).
     /// </summary>
     public static string DescribeThreads(bool imageDecoding = true) =>
         $"Threads: {Cores} usable core(s) ({(_localRanks > 1 ? $"{Environment.ProcessorCount} shared by {_localRanks} MPI ranks on this machine" : "CPU affinity and cgroup quota")}) -> " +
         $"LibTorch {Threads}{(_threadsOverride is null ? "" : $" (from {_threadsOverride})")}" +
-        (imageDecoding ? $", image decoding {Cores}" : "") + $". {ThreadsVariable}=N sets LibTorch's.";
+        (imageDecoding ? $", image decoding {Cores}" : "") + $"; {OpenMpWaitPolicy.Describe()}. {ThreadsVariable}=N sets LibTorch's.";
 
     /// <summary>
     /// The device new models are built on: CUDA when TorchSharp reports it (reference a TorchSharp CUDA package

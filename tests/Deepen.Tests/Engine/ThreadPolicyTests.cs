@@ -32,8 +32,8 @@ public class ThreadPolicyTests : IDisposable
         foreach (var a in new[] { MpiJob.Cli, "train", "--train", _dir.File("data"), "--out", _dir.File("out-" + Guid.NewGuid().ToString("N")),
                      "--image-size", "16", "--model", "small-cnn", "--epochs", "1", "--batch-size", "4", "--seed", "1" })
             info.ArgumentList.Add(a);
-        info.Environment.Remove("OMP_NUM_THREADS");
-        info.Environment.Remove("DEEPEN_THREADS");
+        foreach (var v in new[] { "OMP_NUM_THREADS", "DEEPEN_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME", "OMP_DISPLAY_ENV" })
+            info.Environment.Remove(v);
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var result = MpiJob.Start(info);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -47,7 +47,7 @@ public class ThreadPolicyTests : IDisposable
     {
         int cores = Environment.ProcessorCount;
         string line = ThreadsLine(Train(new()));
-        Assert.StartsWith($"Threads: {cores} usable core(s) (CPU affinity and cgroup quota) -> LibTorch {cores}, image decoding {cores}.", line);
+        Assert.StartsWith($"Threads: {cores} usable core(s) (CPU affinity and cgroup quota) -> LibTorch {cores}, image decoding {cores}; idle LibTorch threads sleep (OMP_WAIT_POLICY=PASSIVE).", line);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class ThreadPolicyTests : IDisposable
         string? taskset = new[] { "/usr/bin/taskset", "/bin/taskset" }.FirstOrDefault(File.Exists);
         Assert.True(taskset is not null, "taskset (util-linux) is missing");
         string line = ThreadsLine(Train(new(), taskset));
-        Assert.StartsWith("Threads: 1 usable core(s) (CPU affinity and cgroup quota) -> LibTorch 1, image decoding 1.", line);
+        Assert.StartsWith("Threads: 1 usable core(s) (CPU affinity and cgroup quota) -> LibTorch 1, image decoding 1; idle LibTorch threads sleep (OMP_WAIT_POLICY=PASSIVE).", line);
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public class ThreadPolicyTests : IDisposable
     public void AnEnvironmentVariableSetsLibTorchsThreads(string variable)
     {
         string line = ThreadsLine(Train(new() { [variable] = "1" }));
-        Assert.Contains($"-> LibTorch 1 (from {variable}), image decoding {Environment.ProcessorCount}.", line);
+        Assert.Contains($"-> LibTorch 1 (from {variable}), image decoding {Environment.ProcessorCount};", line);
     }
 
     [Fact]
@@ -75,5 +75,31 @@ public class ThreadPolicyTests : IDisposable
         var result = Train(new() { ["DEEPEN_THREADS"] = "zero" });
         Assert.Contains("warning: ignored DEEPEN_THREADS=zero: expected a positive integer (LibTorch's threads).", result.Err);
         Assert.Contains($"-> LibTorch {Environment.ProcessorCount}, ", ThreadsLine(result));
+    }
+
+    /// <summary>GNU OpenMP prints its settings, the spin count included, when OMP_DISPLAY_ENV=VERBOSE.</summary>
+    static string? SpinCount(JobResult r) =>
+        r.Err.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("GOMP_SPINCOUNT = '", StringComparison.Ordinal));
+
+    [Fact]
+    public void LibTorchsIdleThreadsSleepByDefault()
+    {
+        // GNU OpenMP, LibTorch's on Linux, spins 300,000 times at each barrier unless OMP_WAIT_POLICY=PASSIVE reached it
+        // before it loaded (spin count 0): beside busy processes the spinning costs 2-3x (benchmarks/README.md).
+        if (!OperatingSystem.IsLinux()) return;
+        var result = Train(new() { ["OMP_DISPLAY_ENV"] = "VERBOSE" });
+        Assert.Equal("GOMP_SPINCOUNT = '0'", SpinCount(result));
+        Assert.Contains("; idle LibTorch threads sleep (OMP_WAIT_POLICY=PASSIVE). ", ThreadsLine(result));
+    }
+
+    [Theory]
+    [InlineData("OMP_WAIT_POLICY", "ACTIVE", "30000000000")]
+    [InlineData("GOMP_SPINCOUNT", "300000", "300000")]
+    public void AUsersWaitPolicyIsKept(string variable, string value, string spinCount)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var result = Train(new() { ["OMP_DISPLAY_ENV"] = "VERBOSE", [variable] = value });
+        Assert.Equal($"GOMP_SPINCOUNT = '{spinCount}'", SpinCount(result));
+        Assert.Contains($"; idle LibTorch threads wait as {variable}={value} says. ", ThreadsLine(result));
     }
 }
