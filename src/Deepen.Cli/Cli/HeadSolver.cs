@@ -1,5 +1,4 @@
 using System.Globalization;
-using Deepen.Losses;
 using Deepen.Models;
 using Deepen.Training;
 using TorchSharp.Modules;
@@ -33,9 +32,8 @@ internal static class HeadSolver
     /// iterations, stopping once an epoch lowers the loss by less than <see cref="Tolerance"/>. Each epoch's loss and
     /// metrics (and the validation ones) go into the returned history, as <c>Fit</c> records them.
     /// </summary>
-    public static History Fit(Model head, string loss, Tensor x, Tensor y, (Tensor X, Tensor Y)? validation, int epochs, int batchSize, int verbose)
+    public static History Fit(Model head, Tensor x, Tensor y, (Tensor X, Tensor Y)? validation, int epochs, int batchSize, int verbose)
     {
-        var objective = LossRegistry.Get(loss);
         var parameters = head.TrainableWeights.Select(w => (Parameter)w.Value).ToList();
         double rate = 1;
         var solver = optim.LBFGS(parameters, lr: rate, max_iter: IterationsPerEpoch);
@@ -61,7 +59,7 @@ internal static class HeadSolver
                     {
                         solver.zero_grad();
                         using var scope = NewDisposeScope();
-                        var total = objective.Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
+                        var total = head.ComputeLoss(x, y);      // Fit's loss: on logits, with the penalties
                         total.backward();
                         return total.detach().MoveToOuterDisposeScope();
                     });

@@ -173,7 +173,7 @@ internal static class PretrainedModels
         head.Compile(CommonChecks.Optimizer(o.Optimizer, o.LearningRate), loss, ["accuracy"]);
         try
         {
-            return HeadSolver.Fit(head, loss, x, y, val, o.Epochs, o.BatchSize, o.Verbose);
+            return HeadSolver.Fit(head, x, y, val, o.Epochs, o.BatchSize, o.Verbose);
         }
         finally
         {

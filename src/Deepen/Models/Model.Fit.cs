@@ -96,6 +96,29 @@ public partial class Model
         return new Trainer(this).Evaluate(DataAdapter.InOrder(new[] { x }, new[] { y }, batchSize), verbose);
     }
 
+    /// <summary>
+    /// The compiled loss of <paramref name="x"/> against <paramref name="y"/> plus the model's regularization penalties,
+    /// as a differentiable scalar — what a training step of <c>Fit</c> minimizes and what <c>Evaluate</c> reports
+    /// (Keras 3's <c>Model.compute_loss</c>). For custom training loops and solvers; a softmax or sigmoid output with a
+    /// cross-entropy is computed from its logits, as in <c>Fit</c>.
+    /// </summary>
+    /// <param name="x">A batch of inputs.</param>
+    /// <param name="y">Its targets, as <c>Fit</c> takes them.</param>
+    /// <param name="training">Whether layers run in training mode (dropout on), as in <c>Fit</c>; Keras's default.</param>
+    /// <example><code>
+    /// using var loss = model.ComputeLoss(x, y);
+    /// loss.backward();                       // gradients on model.TrainableWeights
+    /// </code></example>
+    public Tensor ComputeLoss(Tensor x, Tensor y, bool training = true)
+    {
+        EnsureCompiled(nameof(ComputeLoss));
+        CheckSameLength(x, y, "x", "y");
+        CheckFinite(x, "x");
+        EnsureBuiltFor(x, "x");
+        Loss!.ValidateTargets(y, OutputShape!, "y");
+        return new Trainer(this).ComputeLoss(new[] { x }, new[] { y }, training);
+    }
+
     /// <summary>Evaluates on plain .NET arrays.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Array x, Array y, int batchSize = 32, int verbose = 1)
     {

@@ -351,6 +351,20 @@ internal sealed class Trainer
         return Logs(tally);
     }
 
+    // ---- ComputeLoss -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One batch's total loss as a training step computes it (the losses on logits where fused, weighted by the loss
+    /// weights, plus the regularization penalties), differentiable; no metrics, no optimizer step.
+    /// </summary>
+    public Tensor ComputeLoss(IReadOnlyList<Tensor> xs, IReadOnlyList<Tensor> ys, bool training)
+    {
+        using var tally = NewTally();
+        using var activity = ActivityLosses.Collect(Regularized);
+        var outputs = _model.RunAll(ToDevice(xs), training, _fused);
+        return TotalLoss(ToDevice(ys), outputs, null, tally, null);
+    }
+
     // ---- Predict -----------------------------------------------------------------------------------------------
 
     /// <summary>The model's outputs for every batch, on the CPU: one tensor per output.</summary>

@@ -1,6 +1,5 @@
 using Deepen.Cli;
 using Deepen.Layers;
-using Deepen.Losses;
 using Deepen.Models;
 using Deepen.Regularizers;
 using Deepen.Training;
@@ -31,15 +30,15 @@ public class HeadSolverTests
         head.Build(d);
         head.Compile("adam", loss, ["accuracy"]);
 
-        var history = HeadSolver.Fit(head, loss, x, y, validation: (x, y), epochs: 50, batchSize: 32, verbose: 0);
+        var history = HeadSolver.Fit(head, x, y, validation: (x, y), epochs: 50, batchSize: 32, verbose: 0);
 
         Assert.InRange(history.Epochs.Count, 2, 49);                             // stopped once the loss stopped falling
         var losses = history["loss"];
         for (int i = 1; i < losses.Count; i++) Assert.True(losses[i] <= losses[i - 1] + 1e-6, $"the loss rose at epoch {i + 1}: {losses[i - 1]} → {losses[i]}");
         Assert.Equal(losses[^1], history["val_loss"][^1], 5);                   // validation on the same samples: the same loss
 
-        var total = LossRegistry.Get(loss).Call(y, head.Call(x, training: true)) + head.RegularizationLoss();
-        Assert.Equal(losses[^1], total.item<float>(), 4);                       // the history's loss is loss + penalty, as Fit's
+        var total = head.ComputeLoss(x, y);                                      // what the solver minimizes: Fit's loss + penalty
+        Assert.Equal(losses[^1], total.item<float>(), 4);
         foreach (var w in head.TrainableWeights) w.Value.grad?.zero_();
         total.backward();
         foreach (var w in head.TrainableWeights)
@@ -50,16 +49,16 @@ public class HeadSolverTests
     }
 
     /// <summary>
-    /// TorchSharp's L-BFGS has no line search, so on badly scaled features a step can overshoot (here the loss jumps from
-    /// about 6 to about 150 in the second step). The solver goes back to the last weights and restarts with half the step:
-    /// the recorded loss never rises, and the head it returns is the best point reached, not the overshoot.
+    /// TorchSharp's L-BFGS has no line search, so on badly scaled features a step can overshoot (here the second epoch's
+    /// step raises the loss). The solver goes back to the last weights and restarts with half the step: the recorded
+    /// loss never rises, and the head it returns is the best point reached, not the overshoot.
     /// </summary>
     [Fact]
     public void An_overshooting_step_is_undone_and_retried_with_half_the_step()
     {
         using var scope = NewDisposeScope();
-        Backend.SetRandomSeed(1);                                               // the head's starting weights: the path to the overshoot
-        var g = new Generator(5);
+        Backend.SetRandomSeed(3);                                               // the head's starting weights: the path to the overshoot
+        var g = new Generator(6);
         int n = 60, d = 20, classes = 3;
         var x = randn(new long[] { n, d }, generator: g) * 30;
         var y = x.matmul(randn(new long[] { d, classes }, generator: g)).argmax(1);
@@ -70,13 +69,14 @@ public class HeadSolverTests
         var console = Console.Out;
         Console.SetOut(output);
         History history;
-        try { history = HeadSolver.Fit(head, "sparse_categorical_crossentropy", x, y, validation: null, epochs: 60, batchSize: 32, verbose: 1); }
+        try { history = HeadSolver.Fit(head, x, y, validation: null, epochs: 60, batchSize: 32, verbose: 1); }
         finally { Console.SetOut(console); }
 
         Assert.Contains("went back and restarted L-BFGS with step 0.5", output.ToString());
         var losses = history["loss"];
         Assert.True(losses.Count >= 2, output.ToString());                      // progress after the restart, not a stop
-        for (int i = 1; i < losses.Count; i++) Assert.True(losses[i] < losses[i - 1], $"the loss did not fall at epoch {i + 1}: {losses[i - 1]} → {losses[i]}");
+        for (int i = 1; i < losses.Count; i++) Assert.True(losses[i] <= losses[i - 1], $"the loss rose at epoch {i + 1}: {losses[i - 1]} → {losses[i]}");
+        Assert.True(losses[^1] < losses[0] / 10, $"the loss fell from {losses[0]} to only {losses[^1]}");
         // The weights kept are the last recorded ones: the loss as Evaluate computes it (what the history records) is that epoch's.
         Assert.Equal(losses[^1], head.Evaluate(x, y, 32, verbose: 0)["loss"], 6);
     }
