@@ -7,7 +7,7 @@
 # Usage: benchmarks/contention/run.sh [DIR]   (default /tmp/deepen-contention; the demo's data is written there once)
 #        ROUNDS (default 3), EPOCHS measured per run after one warm-up (default 2), BUSY (default 2),
 #        DEMO=0 skips the whole-command timing, TORCH=0 skips PyTorch (needs python3-torch, python3-torchvision),
-#        SPIN=0 skips the spinning ("-spin") runs of Deepen.
+#        SPINS (default "300000"; "" for none) adds Deepen runs with GOMP_SPINCOUNT=N, DEEPEN_RUNS=0 skips Deepen's training runs (the demo still runs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="${1:-/tmp/deepen-contention}"
@@ -17,12 +17,12 @@ dotnet build "$ROOT/src/Deepen.Cli" -c Release -v q -nologo >/dev/null
 DEEPEN=(dotnet "$ROOT/src/Deepen.Cli/bin/Release/net10.0/Deepen.Cli.dll")
 BENCH=(dotnet "$ROOT/benchmarks/contention/bin/Release/net10.0/ContentionBench.dll")
 if [[ ! -d "$DIR/data/train" ]]; then "${DEEPEN[@]}" demo --out "$DIR" --epochs 1 --quiet >/dev/null; fi
-# Deepen's OpenMP threads sleep while they wait (OMP_WAIT_POLICY=PASSIVE, its default since issue 17); with SPIN=1
-# (the default) each Deepen configuration also runs as "-spin" with GNU OpenMP's own default (GOMP_SPINCOUNT=300000,
-# spinning at every barrier), which is how Deepen ran before, side by side in the same rounds.
+# Deepen's OpenMP threads sleep while they wait (OMP_WAIT_POLICY=PASSIVE, its default since issue 17). Each spin count
+# in SPINS (default: 300000, GNU OpenMP's own default, which is how Deepen ran before) adds a run of every Deepen
+# configuration with GOMP_SPINCOUNT set to it, named "-spin<N>", side by side in the same rounds.
 VARIANTS=("")
-if [[ "${SPIN:-1}" != 0 ]]; then VARIANTS+=("-spin"); fi
-spin_env() { if [[ "$1" == "-spin" ]]; then echo "GOMP_SPINCOUNT=300000"; fi; }
+for n in ${SPINS-300000}; do VARIANTS+=("-spin$n"); done
+spin_env() { if [[ -n "$1" ]]; then echo "GOMP_SPINCOUNT=${1#-spin}"; fi; }
 RESULTS="$(mktemp)"
 busy_pids=()
 start_busy() { for _ in $(seq "$1"); do yes > /dev/null & busy_pids+=($!); done; }
@@ -33,6 +33,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round/$ROUNDS, $load busy process(es) (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
     start_busy "$load"
     for variant in "${VARIANTS[@]}"; do
+      [[ "${DEEPEN_RUNS:-1}" == 0 ]] && break
       for mode in memory pipeline; do
         env $(spin_env "$variant") "${BENCH[@]}" --data "$DIR/data/train" --mode "$mode" --epochs "$EPOCHS" \
           | sed "s/^RESULT deepen $mode/RESULT $load deepen-$mode$variant/; s/^deepen $mode:/deepen $mode$variant:/" | tee -a "$RESULTS" | grep -v RESULT
@@ -66,25 +67,29 @@ for line in open(sys.argv[1]):
         _, load, name, value = line.split()
         r.setdefault((load, name), []).append(float(value))
 med = {k: statistics.median(v) for k, v in r.items()}
-print(f"\nmedians ({len(r.get(('0', 'deepen-memory'), []))} rounds); ms/step (seconds for the whole demo)")
-print(f"{'':18} {'quiet':>9} {busy + ' busy':>9} {'slowdown':>9}   runs quiet / busy")
+def order(n):
+    spins = int(n.split("-spin")[1]) if "-spin" in n else -1
+    return (not n.startswith("deepen"), spins, n)
+names = sorted({n for _, n in r}, key=order)
+print(f"\nmedians; ms/step (seconds for the whole demo)")
+print(f"{'':24} {'quiet':>9} {busy + ' busy':>9} {'slowdown':>9}   runs quiet / busy")
 slow = {}
-for name in ("deepen-memory", "deepen-pipeline", "deepen-demo", "deepen-memory-spin", "deepen-pipeline-spin", "deepen-demo-spin",
-             "pytorch-memory", "pytorch-loader"):
+for name in names:
     q, b = med.get(("0", name)), med.get((busy, name))
-    if q is None or b is None: continue
-    slow[name] = b / q
-    runs = lambda l: ", ".join(f"{v:.1f}" for v in r[(l, name)])
-    print(f"{name:18} {q:9.1f} {b:9.1f} {b / q:8.2f}x   {runs('0')} / {runs(busy)}")
-for side, fed, mem in (("Deepen pipeline", "deepen-pipeline", "deepen-memory"), ("Deepen demo", "deepen-demo", "deepen-memory"),
-                       ("Deepen pipeline, spinning", "deepen-pipeline-spin", "deepen-memory-spin"),
-                       ("Deepen demo, spinning", "deepen-demo-spin", "deepen-memory-spin"),
-                       ("PyTorch DataLoader", "pytorch-loader", "pytorch-memory")):
+    runs = lambda l: ", ".join(f"{v:.1f}" for v in r.get((l, name), []))
+    if q is not None and b is not None: slow[name] = b / q
+    print(f"{name:24} {q or float('nan'):9.1f} {b or float('nan'):9.1f} {slow.get(name, float('nan')):8.2f}x   {runs('0')} / {runs(busy)}")
+suffixes = sorted({n.split("deepen-memory", 1)[1] for n in names if n.startswith("deepen-memory")})
+pairs = [(f"Deepen {kind}{s}", f"deepen-{kind}{s}", f"deepen-memory{s}") for s in suffixes for kind in ("pipeline", "demo")]
+pairs.append(("PyTorch DataLoader", "pytorch-loader", "pytorch-memory"))
+for side, fed, mem in pairs:
     if fed in slow and mem in slow:
         print(f"{side}: slowdown {slow[fed]:.2f}x vs in-memory {slow[mem]:.2f}x -> ratio {slow[fed] / slow[mem]:.2f} (target <= 1.25)")
-for name, base in (("deepen-pipeline", "deepen-memory"), ("pytorch-loader", "pytorch-memory"), ("deepen-pipeline", "pytorch-loader"),
-                   ("deepen-memory", "deepen-memory-spin"), ("deepen-pipeline", "deepen-pipeline-spin"), ("deepen-demo", "deepen-demo-spin")):
-    if ("0", name) in med and ("0", base) in med:
-        print(f"quiet: {name} is {100 * (med[('0', name)] / med[('0', base)] - 1):+.1f}% over {base}")
+compare = [("deepen-pipeline", "deepen-memory"), ("pytorch-loader", "pytorch-memory"), ("deepen-pipeline", "pytorch-loader")]
+compare += [(f"deepen-{kind}", f"deepen-{kind}{s}") for s in suffixes if s for kind in ("memory", "pipeline", "demo")]
+for load in ("0", busy):
+    for name, base in compare:
+        if (load, name) in med and (load, base) in med:
+            print(f"{'quiet' if load == '0' else busy + ' busy'}: {name} is {100 * (med[(load, name)] / med[(load, base)] - 1):+.1f}% over {base}")
 PY
 rm -f "$RESULTS"
