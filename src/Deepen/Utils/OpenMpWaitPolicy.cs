@@ -4,27 +4,31 @@ using System.Runtime.InteropServices;
 namespace Deepen.Utils;
 
 /// <summary>
-/// Makes LibTorch's idle OpenMP threads sleep instead of spinning: <c>OMP_WAIT_POLICY=PASSIVE</c>, set before LibTorch
-/// loads, unless the user chose a policy (<c>OMP_WAIT_POLICY</c>, <c>GOMP_SPINCOUNT</c> or <c>KMP_BLOCKTIME</c>).
-/// By default GNU OpenMP (the runtime LibTorch ships on Linux) spins for about 300,000 iterations at every barrier
-/// before it sleeps. On a quiet machine that costs nothing; beside other busy processes a spinning thread burns the
-/// time slice its preempted partner needs to reach the barrier, and training ran 3–5× slower beside two busy processes
-/// on two cores where fair share is 2× (benchmarks/README.md, "Training beside busy processes"). Passive waiting kept
-/// it near fair share, and quiet-machine speed within noise.
-/// The OpenMP runtime reads the variable once, when LibTorch loads, so Deepen sets it in the process environment (the
-/// C library's, which the runtime reads, not only .NET's copy) when Deepen's assembly loads, before its first
-/// LibTorch call. A program that calls TorchSharp before any Deepen code keeps OpenMP's default.
+/// Keeps LibTorch's idle OpenMP threads from spinning long: on Linux <c>GOMP_SPINCOUNT=10000</c> (GNU OpenMP, the runtime
+/// LibTorch ships there, spins that many times at a barrier, a fraction of a millisecond, then sleeps), elsewhere
+/// <c>OMP_WAIT_POLICY=PASSIVE</c> (sleep at once), set before LibTorch loads unless the user chose a policy
+/// (<c>OMP_WAIT_POLICY</c>, <c>GOMP_SPINCOUNT</c> or <c>KMP_BLOCKTIME</c>).
+/// GNU OpenMP's default spins 300,000 times. On a quiet machine that costs nothing; beside other busy processes a
+/// spinning thread burns the time slice its preempted partner needs to reach the barrier: the demo took 1.8–4× as
+/// long beside two busy processes on two cores as with short spins or none (benchmarks/README.md, "Training beside
+/// busy processes"). Sleeping at once cost a little on a quiet machine (each parallel region must wake its threads);
+/// the short spin kept the quiet speed and the busy one.
+/// The OpenMP runtime reads these variables once, when LibTorch loads, so Deepen sets the variable in the process
+/// environment (the C library's, which the runtime reads, not only .NET's copy) when Deepen's assembly loads, before
+/// its first LibTorch call. A program that calls TorchSharp before any Deepen code keeps OpenMP's default.
 /// </summary>
 internal static class OpenMpWaitPolicy
 {
-    internal const string Variable = "OMP_WAIT_POLICY";
-    internal const string Value = "PASSIVE";
-    static readonly string[] UserChoices = [Variable, "GOMP_SPINCOUNT", "KMP_BLOCKTIME"];
+    /// <summary>The variable Deepen sets on this platform, and its value.</summary>
+    internal static readonly (string Name, string Value) Setting =
+        OperatingSystem.IsLinux() ? ("GOMP_SPINCOUNT", "10000") : ("OMP_WAIT_POLICY", "PASSIVE");
+
+    static readonly string[] UserChoices = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME"];
 
     /// <summary>The variable through which the user chose how OpenMP threads wait, or null.</summary>
     internal static string? UserChoice { get; private set; }
 
-    /// <summary>Whether Deepen set <c>OMP_WAIT_POLICY=PASSIVE</c> before the OpenMP runtime loaded.</summary>
+    /// <summary>Whether Deepen set <see cref="Setting"/> before the OpenMP runtime loaded.</summary>
     internal static bool Applied { get; private set; }
 
 #pragma warning disable CA2255 // It must run before LibTorch loads, which the first call into Deepen may do.
@@ -46,9 +50,9 @@ internal static class OpenMpWaitPolicy
             // is set, so child processes (each a program of its own) still see the user's environment unchanged.
             if (!NativeLibrary.TryLoad(OperatingSystem.IsLinux() ? "libc.so.6" : "/usr/lib/libSystem.B.dylib", out var libc)
                 || !NativeLibrary.TryGetExport(libc, "setenv", out var setenv)
-                || Marshal.GetDelegateForFunctionPointer<SetEnvFn>(setenv)(Variable, Value, 1) != 0) return;
+                || Marshal.GetDelegateForFunctionPointer<SetEnvFn>(setenv)(Setting.Name, Setting.Value, 1) != 0) return;
         }
-        else Environment.SetEnvironmentVariable(Variable, Value);   // Windows: the process environment itself
+        else Environment.SetEnvironmentVariable(Setting.Name, Setting.Value);   // Windows: the process environment itself
         Applied = true;
     }
 
@@ -63,6 +67,7 @@ internal static class OpenMpWaitPolicy
     /// <summary>How LibTorch's idle threads wait, for <see cref="Backend.DescribeThreads"/>.</summary>
     internal static string Describe() =>
         UserChoice is string v ? $"idle LibTorch threads wait as {v}={Environment.GetEnvironmentVariable(v)} says"
-        : Applied ? $"idle LibTorch threads sleep ({Variable}={Value})"
-        : $"idle LibTorch threads spin (LibTorch loaded before Deepen; set {Variable}={Value} on a busy machine)";
+        : !Applied ? $"idle LibTorch threads spin (LibTorch loaded before Deepen; set {Setting.Name}={Setting.Value} on a busy machine)"
+        : Setting.Name == "GOMP_SPINCOUNT" ? $"idle LibTorch threads spin briefly, then sleep ({Setting.Name}={Setting.Value})"
+        : $"idle LibTorch threads sleep ({Setting.Name}={Setting.Value})";
 }
