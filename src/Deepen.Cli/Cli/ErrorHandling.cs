@@ -36,6 +36,9 @@ public static partial class ErrorHandling
         ModelFileException or InvalidDataException or DataAuditException => (ExitCodes.BadInput, error.Message),
         OutOfMemoryException or InsufficientExecutionStackException => (ExitCodes.BadInput, OutOfMemory(null, inputs)),
         ExternalException e when AllocationFailure(e.Message) is { } bytes => (ExitCodes.BadInput, OutOfMemory(bytes, inputs)),
+        ExternalException e when FreedValue(e.Message) => (ExitCodes.Failure,
+            $"internal error (LibTorch: {FirstLine(e.Message)}): LibTorch read a value that had already been freed; your inputs are not at fault. " +
+            "Run the command again (a training run continues from its last epoch with --resume); set DEEPEN_DEBUG=1 to print the stack trace for a report."),
         ExternalException e => (ExitCodes.BadInput, $"LibTorch rejected the input{inputs}: {FirstLine(e.Message)}"),
         ArgumentException e when e.Message.StartsWith("The training data yielded no batches", StringComparison.Ordinal)
             => (ExitCodes.BadInput, $"no usable training data{inputs}: no batch could be read (every file failed to load; see the warnings above and audit.json)."),
@@ -56,6 +59,15 @@ public static partial class ErrorHandling
         var m = AllocationSize().Match(message);
         return m.Success && long.TryParse(m.Groups[1].Value, out long bytes) ? bytes : -1;
     }
+
+    /// <summary>
+    /// Whether LibTorch's <paramref name="message"/> shows it read freed memory rather than a bad input: "Unknown scalar
+    /// type." is <c>c10::Scalar::type()</c> finding no valid tag, which no input can cause. TorchSharp 0.107 passes the
+    /// native handle of a <c>Scalar</c> made implicitly from a number (<c>t * 0.5</c>, its optimizers' updates) to
+    /// LibTorch and keeps no reference to it during the call, so a garbage collection started by another thread can
+    /// finalize and free it meanwhile (dotnet/TorchSharp pull requests 1434 and 1496, open, dispose those scalars).
+    /// </summary>
+    internal static bool FreedValue(string message) => message.StartsWith("Unknown scalar type", StringComparison.Ordinal);
 
     /// <summary>LibTorch's first line, without the C++ frames it appends.</summary>
     static string FirstLine(string message)

@@ -279,4 +279,21 @@ public class ReliabilityTests(TrainedModelFixture f)
         Assert.Equal(ExitCodes.BadInput, ErrorHandling.Describe(new InvalidDataException("bad"), "").Code);
         Assert.Equal(ExitCodes.Failure, ErrorHandling.Describe(new NullReferenceException("oops"), "").Code);
     }
+
+    [Fact]
+    public void LibTorchReadingAFreedScalarIsAnInternalErrorNotBadInput()
+    {
+        // What c10::Scalar::type() throws (a std::runtime_error) for a scalar with no valid tag, as a freed one reads
+        // (seen once in a long text training run, ending it with exit 4 "LibTorch rejected the input").
+        var freed = new System.Runtime.InteropServices.ExternalException("Unknown scalar type.");
+        var (code, message) = ErrorHandling.Describe(freed, " (--train data)");
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.StartsWith("internal error (LibTorch: Unknown scalar type.): ", message);
+        Assert.Contains("your inputs are not at fault", message);
+        Assert.DoesNotContain("--train data", message);
+        // A LibTorch error about the data itself still blames the inputs.
+        var shape = new System.Runtime.InteropServices.ExternalException("mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)");
+        Assert.Equal((ExitCodes.BadInput, "LibTorch rejected the input (--train data): mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)"),
+            ErrorHandling.Describe(shape, " (--train data)"));
+    }
 }
