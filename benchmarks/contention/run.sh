@@ -17,7 +17,7 @@ dotnet build "$ROOT/src/Deepen.Cli" -c Release -v q -nologo >/dev/null
 DEEPEN=(dotnet "$ROOT/src/Deepen.Cli/bin/Release/net10.0/Deepen.Cli.dll")
 BENCH=(dotnet "$ROOT/benchmarks/contention/bin/Release/net10.0/ContentionBench.dll")
 if [[ ! -d "$DIR/data/train" ]]; then "${DEEPEN[@]}" demo --out "$DIR" --epochs 1 --quiet >/dev/null; fi
-# Deepen's OpenMP threads sleep while they wait (OMP_WAIT_POLICY=PASSIVE, its default since issue 17). Each spin count
+# Deepen's idle OpenMP threads spin briefly, then sleep (GOMP_SPINCOUNT=10000, its default since issue 17). Each spin count
 # in SPINS (default: 300000, GNU OpenMP's own default, which is how Deepen ran before) adds a run of every Deepen
 # configuration with GOMP_SPINCOUNT set to it, named "-spin<N>", side by side in the same rounds.
 VARIANTS=("")

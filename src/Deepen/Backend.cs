@@ -64,8 +64,8 @@ public static class Backend
 
     /// <summary>
     /// One line on the threads Deepen starts: LibTorch's intra-op threads and where that number came from, the image
-    /// pipeline's decoding threads (when <paramref name="imageDecoding"/>), the usable cores, and whether LibTorch's idle
-    /// OpenMP threads sleep (Deepen's default, <c>OMP_WAIT_POLICY=PASSIVE</c>) or spin (for verbose output).
+    /// pipeline's decoding threads (when <paramref name="imageDecoding"/>), the usable cores, and how LibTorch's idle
+    /// OpenMP threads wait (Deepen's default: a short spin, then sleep; see <c>OpenMpWaitPolicy</c>) (for verbose output).
     /// </summary>
     public static string DescribeThreads(bool imageDecoding = true) =>
         $"Threads: {Cores} usable core(s) ({(_localRanks > 1 ? $"{Environment.ProcessorCount} shared by {_localRanks} MPI ranks on this machine" : "CPU affinity and cgroup quota")}) -> " +

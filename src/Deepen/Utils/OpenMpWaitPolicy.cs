@@ -67,7 +67,7 @@ internal static class OpenMpWaitPolicy
     /// <summary>How LibTorch's idle threads wait, for <see cref="Backend.DescribeThreads"/>.</summary>
     internal static string Describe() =>
         UserChoice is string v ? $"idle LibTorch threads wait as {v}={Environment.GetEnvironmentVariable(v)} says"
-        : !Applied ? $"idle LibTorch threads spin (LibTorch loaded before Deepen; set {Setting.Name}={Setting.Value} on a busy machine)"
+        : !Applied ? $"idle LibTorch threads spin (OpenMP's default: Deepen could not set {Setting.Name}={Setting.Value} before LibTorch loaded; set it on a busy machine)"
         : Setting.Name == "GOMP_SPINCOUNT" ? $"idle LibTorch threads spin briefly, then sleep ({Setting.Name}={Setting.Value})"
         : $"idle LibTorch threads sleep ({Setting.Name}={Setting.Value})";
 }
